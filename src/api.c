@@ -1,0 +1,488 @@
+/*
+ * api.c - the public entry points: check the arguments that belong to the
+ * system-call layer (descriptors, tasks, access modes), then call inward.
+ *
+ * Every entry point answers -ESRCH for a task that has exited.  With
+ * OBJVM_CHECK_EACH_CALL, each call that changes state ends by running the
+ * invariant checker, and a broken invariant aborts with its report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+#include "fs/fs.h"
+#include "task/task.h"
+#include "truncate/truncate.h"
+#include "vma/vma.h"
+
+#define T(x) ((struct task *)(x))
+
+#define TASK_ALIVE(t)                                                          \
+	do {                                                                   \
+		if (!(t) || !atomic_load(&T(t)->alive))                        \
+			return -ESRCH;                                         \
+	} while (0)
+
+/* Ends a state-changing call: runs the checker when asked to. */
+static int api_end(struct objvm *vm, int ret)
+{
+	char report[512];
+
+	if (vm->check == OBJVM_CHECK_EACH_CALL &&
+	    check_machine(vm, report, sizeof(report))) {
+		fprintf(stderr, "objvm: invariant broken: %s\n", report);
+		abort();
+	}
+	return ret;
+}
+
+static const struct {
+	int err;
+	const char *name;
+} errnames[] = {
+	{ EPERM, "EPERM" },	{ ENOENT, "ENOENT" },
+	{ ESRCH, "ESRCH" },	{ EINTR, "EINTR" },
+	{ EIO, "EIO" },		{ EBADF, "EBADF" },
+	{ EAGAIN, "EAGAIN" },	{ ENOMEM, "ENOMEM" },
+	{ EACCES, "EACCES" },	{ EFAULT, "EFAULT" },
+	{ EBUSY, "EBUSY" },	{ EEXIST, "EEXIST" },
+	{ ENODEV, "ENODEV" },	{ EINVAL, "EINVAL" },
+	{ EMFILE, "EMFILE" },	{ ETXTBSY, "ETXTBSY" },
+	{ EFBIG, "EFBIG" },	{ ENOSPC, "ENOSPC" },
+	{ ERANGE, "ERANGE" },	{ ENAMETOOLONG, "ENAMETOOLONG" },
+	{ ENOSYS, "ENOSYS" },	{ EOVERFLOW, "EOVERFLOW" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" },
+};
+
+const char *objvm_errname(int err)
+{
+	static _Thread_local char unknown[24];
+	size_t i;
+
+	if (err < 0)
+		err = -err;
+	for (i = 0; i < ARRAY_SIZE(errnames); i++)
+		if (errnames[i].err == err)
+			return errnames[i].name;
+	snprintf(unknown, sizeof(unknown), "E%d", err);
+	return unknown;
+}
+
+unsigned int objvm_version(void)
+{
+	return OBJVM_VERSION_HEX;
+}
+
+int objvm_create(const struct objvm_config *config, struct objvm **out)
+{
+	static const struct objvm_config defaults;
+
+	return vm_create(config ? config : &defaults, out);
+}
+
+int objvm_destroy(struct objvm *vm)
+{
+	char report[512];
+	int ret = 0;
+
+	if (!vm)
+		return 0;
+	if (vm->check >= OBJVM_CHECK_AT_END &&
+	    check_machine(vm, report, sizeof(report))) {
+		fprintf(stderr, "objvm: invariant broken: %s\n", report);
+		ret = -1;
+	}
+	vm_destroy(vm);
+	return ret;
+}
+
+int objvm_check(struct objvm *vm, char *buf, size_t len)
+{
+	return check_machine(vm, buf, len);
+}
+
+int objvm_sysctl_set(struct objvm *vm, const char *name, const char *value)
+{
+	return sysctl_set(vm, name, value);
+}
+
+int objvm_sysctl_get(struct objvm *vm, const char *name, char *buf,
+		     size_t len)
+{
+	return sysctl_get(vm, name, buf, len);
+}
+
+long objvm_reclaim(struct objvm *vm, unsigned long nr)
+{
+	(void)vm;
+	(void)nr;
+	return 0; /* no reclaim yet: nothing is reclaimed */
+}
+
+int objvm_drop_caches(struct objvm *vm)
+{
+	drop_pagecache(vm);
+	return api_end(vm, 0);
+}
+
+static const char *const stat_names[] = {
+#define VM_STAT_NAME(name, help) #name,
+	VM_STAT_LIST(VM_STAT_NAME)
+#undef VM_STAT_NAME
+};
+
+size_t objvm_stat_count(void)
+{
+	return NR_VM_STATS;
+}
+
+const char *objvm_stat_name(size_t i)
+{
+	return i < NR_VM_STATS ? stat_names[i] : NULL;
+}
+
+uint64_t objvm_stat_read(struct objvm *vm, size_t i)
+{
+	return i < NR_VM_STATS ? vm_stat_sum(vm, i) : 0;
+}
+
+int objvm_stat_get(struct objvm *vm, const char *name, uint64_t *value)
+{
+	size_t i;
+
+	for (i = 0; i < NR_VM_STATS; i++) {
+		if (strcmp(stat_names[i], name) == 0) {
+			*value = vm_stat_sum(vm, i);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* --- tasks ---------------------------------------------------------------- */
+
+int objvm_spawn(struct objvm *vm, const struct objvm_cred *cred,
+		struct objvm_task **out)
+{
+	static const struct objvm_cred root;
+
+	return api_end(vm, task_spawn(vm, cred ? cred : &root,
+				      (struct task **)out));
+}
+
+int objvm_fork(struct objvm_task *parent, struct objvm_task **child)
+{
+	TASK_ALIVE(parent);
+	return api_end(T(parent)->vm,
+		       task_fork(T(parent), (struct task **)child));
+}
+
+int objvm_exit(struct objvm_task *task)
+{
+	TASK_ALIVE(task);
+	task_exit(T(task));
+	return api_end(T(task)->vm, 0);
+}
+
+void objvm_task_release(struct objvm_task *task)
+{
+	if (task)
+		task_free(T(task));
+}
+
+bool objvm_task_alive(const struct objvm_task *task)
+{
+	return task && atomic_load(&((const struct task *)task)->alive);
+}
+
+/* --- files ---------------------------------------------------------------- */
+
+int objvm_open(struct objvm_task *task, const char *path, int flags)
+{
+	struct file *file;
+	int err, fd;
+
+	TASK_ALIVE(task);
+	if ((flags & OBJVM_O_ACCMODE) == OBJVM_O_ACCMODE)
+		return -EINVAL;
+	err = filp_open(T(task)->vm, path, flags, &file);
+	if (err)
+		return api_end(T(task)->vm, err);
+	fd = fd_install(T(task), file);
+	if (fd < 0)
+		fput(file);
+	return api_end(T(task)->vm, fd);
+}
+
+int objvm_close(struct objvm_task *task, int fd)
+{
+	TASK_ALIVE(task);
+	return api_end(T(task)->vm, fd_close(T(task), fd));
+}
+
+int objvm_unlink(struct objvm_task *task, const char *path)
+{
+	TASK_ALIVE(task);
+	return api_end(T(task)->vm, fs_unlink(T(task)->vm, path));
+}
+
+int objvm_ftruncate(struct objvm_task *task, int fd, int64_t size)
+{
+	struct file *file;
+	int err;
+
+	TASK_ALIVE(task);
+	file = fget(T(task), fd);
+	if (!file)
+		return -EBADF;
+	if (size < 0 || (file->flags & OBJVM_O_ACCMODE) == OBJVM_O_RDONLY)
+		err = -EINVAL;
+	else
+		err = do_truncate(file->inode, size);
+	fput(file);
+	return api_end(T(task)->vm, err);
+}
+
+ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
+		     size_t len, int64_t off)
+{
+	struct file *file;
+	ssize_t ret;
+
+	TASK_ALIVE(task);
+	file = fget(T(task), fd);
+	if (!file)
+		return -EBADF;
+	ret = file_pwrite(file, buf, len, off);
+	fput(file);
+	api_end(T(task)->vm, 0);
+	return ret;
+}
+
+ssize_t objvm_pread(struct objvm_task *task, int fd, void *buf, size_t len,
+		    int64_t off)
+{
+	struct file *file;
+	ssize_t ret;
+
+	TASK_ALIVE(task);
+	file = fget(T(task), fd);
+	if (!file)
+		return -EBADF;
+	ret = file_pread(file, buf, len, off);
+	fput(file);
+	return ret;
+}
+
+int objvm_fsync(struct objvm_task *task, int fd)
+{
+	struct file *file;
+	int err;
+
+	TASK_ALIVE(task);
+	file = fget(T(task), fd);
+	if (!file)
+		return -EBADF;
+	err = file_fsync(file);
+	fput(file);
+	return api_end(T(task)->vm, err);
+}
+
+int objvm_fstat(struct objvm_task *task, int fd, struct objvm_stat *st)
+{
+	struct file *file;
+
+	TASK_ALIVE(task);
+	file = fget(T(task), fd);
+	if (!file)
+		return -EBADF;
+	st->size = (uint64_t)i_size_read(file->inode);
+	fput(file);
+	return 0;
+}
+
+/* --- memory --------------------------------------------------------------- */
+
+int objvm_mmap(struct objvm_task *task, uint64_t addr, uint64_t len, int prot,
+	       int flags, int fd, int64_t off, uint64_t *out_addr)
+{
+	struct file *file = NULL;
+	int err;
+
+	TASK_ALIVE(task);
+	if ((uint64_t)off & ~PAGE_MASK)
+		return -EINVAL;
+	if (!(flags & OBJVM_MAP_ANONYMOUS)) {
+		file = fget(T(task), fd);
+		if (!file)
+			return -EBADF;
+		if (flags & OBJVM_MAP_HUGETLB) {
+			err = -EINVAL;
+			goto out;
+		}
+	} else if (flags & OBJVM_MAP_HUGETLB) {
+		return -ENOSYS; /* hugetlbfs is not built yet */
+	}
+	err = -EINVAL;
+	if (flags & OBJVM_MAP_NONLINEAR)
+		goto out; /* only vm.nonlinear=pinned knows this flag */
+	if (prot & ~(OBJVM_PROT_READ | OBJVM_PROT_WRITE | OBJVM_PROT_EXEC))
+		goto out;
+	err = do_mmap(T(task)->mm, addr, len, prot, flags, file,
+		      (uint64_t)off >> PAGE_SHIFT, T(task)->cred.uid == 0,
+		      out_addr);
+out:
+	if (file)
+		fput(file);
+	return api_end(T(task)->vm, err);
+}
+
+int objvm_munmap(struct objvm_task *task, uint64_t addr, uint64_t len)
+{
+	TASK_ALIVE(task);
+	return api_end(T(task)->vm, do_munmap(T(task)->mm, addr, len));
+}
+
+int objvm_mprotect(struct objvm_task *task, uint64_t addr, uint64_t len,
+		   int prot)
+{
+	TASK_ALIVE(task);
+	return api_end(T(task)->vm, do_mprotect(T(task)->mm, addr, len, prot));
+}
+
+int objvm_mremap(struct objvm_task *task, uint64_t old_addr, uint64_t old_len,
+		 uint64_t new_len, int flags, uint64_t new_addr,
+		 uint64_t *out_addr)
+{
+	TASK_ALIVE(task);
+	return api_end(T(task)->vm,
+		       do_mremap(T(task)->mm, old_addr, old_len, new_len,
+				 flags, new_addr, out_addr));
+}
+
+int objvm_msync(struct objvm_task *task, uint64_t addr, uint64_t len,
+		int flags)
+{
+	TASK_ALIVE(task);
+	return api_end(T(task)->vm, do_msync(T(task)->mm, addr, len, flags));
+}
+
+int objvm_madvise(struct objvm_task *task, uint64_t addr, uint64_t len,
+		  int advice)
+{
+	TASK_ALIVE(task);
+	return api_end(T(task)->vm,
+		       do_madvise(T(task)->mm, addr, len, advice));
+}
+
+int objvm_mlock(struct objvm_task *task, uint64_t addr, uint64_t len)
+{
+	TASK_ALIVE(task);
+	return api_end(T(task)->vm,
+		       do_mlock(T(task)->mm, addr, len, true,
+				task_capable_ipc_lock(T(task))));
+}
+
+int objvm_munlock(struct objvm_task *task, uint64_t addr, uint64_t len)
+{
+	TASK_ALIVE(task);
+	return api_end(T(task)->vm,
+		       do_mlock(T(task)->mm, addr, len, false, true));
+}
+
+int objvm_mincore(struct objvm_task *task, uint64_t addr, uint64_t len,
+		  unsigned char *vec)
+{
+	TASK_ALIVE(task);
+	return do_mincore(T(task)->mm, addr, len, vec);
+}
+
+int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr,
+			   uint64_t len, int prot, uint64_t pgoff, int flags,
+			   int fd)
+{
+	TASK_ALIVE(task);
+	(void)addr;
+	(void)len;
+	(void)prot;
+	(void)pgoff;
+	(void)flags;
+	(void)fd;
+	return -ENOSYS; /* remap_file_pages is not built yet */
+}
+
+static int report_vma(struct vma *vma,
+		      int (*fn)(void *arg, const struct objvm_map_info *),
+		      void *arg)
+{
+	struct objvm_map_info info = {
+		.start = vma->start,
+		.end = vma->end,
+		.prot = (int)(vma->flags & VM_ACCESS_FLAGS),
+		.shared = vma->flags & VM_SHARED,
+		.mayshare = vma->flags & VM_MAYSHARE,
+		.locked = vma->flags & VM_LOCKED,
+		.nonlinear = vma->flags & VM_NONLINEAR,
+		.hugetlb = vma->flags & VM_HUGETLB,
+		.pgoff = vma->file ? vma->pgoff : 0,
+		.path = vma->file ? vma->file->inode->path : NULL,
+	};
+
+	return fn(arg, &info);
+}
+
+int objvm_maps(struct objvm_task *task,
+	       int (*fn)(void *arg, const struct objvm_map_info *), void *arg)
+{
+	struct mm *mm;
+	struct vma *vma;
+	int ret = 0;
+
+	TASK_ALIVE(task);
+	mm = T(task)->mm;
+	vm_read_lock(&mm->mmap_lock);
+	vma_for_each(vma, mm) {
+		ret = report_vma(vma, fn, arg);
+		if (ret)
+			break;
+	}
+	vm_rw_unlock(&mm->mmap_lock);
+	return ret;
+}
+
+/* --- access --------------------------------------------------------------- */
+
+/* The OOM killer: a task whose access found no memory is killed. */
+static int access_end(struct task *t, int ret)
+{
+	if (ret == OBJVM_OOM)
+		task_exit(t);
+	if (t->vm->check == OBJVM_CHECK_EACH_CALL)
+		return api_end(t->vm, ret);
+	return ret;
+}
+
+int objvm_load(struct objvm_task *task, uint64_t addr, void *buf, size_t len,
+	       uint64_t *fault_addr)
+{
+	TASK_ALIVE(task);
+	return access_end(T(task), task_access(T(task), addr, buf, len, false,
+					       fault_addr));
+}
+
+int objvm_store(struct objvm_task *task, uint64_t addr, const void *buf,
+		size_t len, uint64_t *fault_addr)
+{
+	TASK_ALIVE(task);
+	return access_end(T(task), task_access(T(task), addr, (void *)buf,
+					       len, true, fault_addr));
+}
+
+int objvm_touch(struct objvm_task *task, uint64_t addr, uint64_t len,
+		bool write, uint64_t *fault_addr)
+{
+	TASK_ALIVE(task);
+	return access_end(T(task), task_touch(T(task), addr, len, write,
+					      fault_addr));
+}

@@ -1,0 +1,346 @@
+/*
+ * debug/check.c - the invariant checker: every rule of ARCHITECTURE.md §6
+ * that applies to what objvm has, over the whole machine.
+ *
+ * It rebuilds from the page tables what the pages' counts must be, then
+ * compares: each present pte is counted against its frame, each file VMA
+ * looked up in its mapping's i_mmap, each TLB entry compared with its pte.
+ * A failure names the rule (the numbers used in the headers: P* in
+ * page/page.h, M* in vma/vma.h, A* in fs/fs.h, and I3..I7 for §6 rules
+ * 3, 4, 5 and 7) and the object.
+ *
+ * Context: the machine is quiescent (no call runs in another thread);
+ * the checker reads without locks.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+#include "fault/tlb.h"
+#include "fs/fs.h"
+#include "pgtable/pgtable.h"
+#include "task/task.h"
+#include "vma/vma.h"
+
+struct checker {
+	struct objvm *vm;
+	int *ptes;   /* per frame: present ptes that map it */
+	char *buf;
+	size_t len;
+	bool failed;
+	/* The linear file VMAs seen, to compare with the i_mmap trees. */
+	struct address_space **linear;
+	size_t nr_linear, cap_linear;
+};
+
+static bool fail(struct checker *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->failed)
+		return false;
+	c->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(c->buf, c->len, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+struct pte_check {
+	struct checker *c;
+	struct task *t;
+	struct vma *vma;
+};
+
+static const char *vma_name(const struct vma *vma)
+{
+	return vma->file && vma->file->inode->path ? vma->file->inode->path
+						   : "[anon]";
+}
+
+/* I3, I4: what a pte may hold in its VMA. */
+static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep,
+			  void *arg)
+{
+	struct pte_check *pc = arg;
+	struct checker *c = pc->c;
+	struct vma *vma = find_vma(mm, addr);
+	pte_t pte = pte_read(ptep);
+	struct page *page;
+	unsigned long pfn;
+
+	if (!vma || vma->start > addr) {
+		fail(c, "I4 task %d: pte %#llx at 0x%llx outside any VMA",
+		     pc->t->pid, (unsigned long long)pte,
+		     (unsigned long long)addr);
+		return;
+	}
+	if (!pte_present(pte)) {
+		if (pte_file(pte) && !vma_is_nonlinear(vma))
+			fail(c, "I4 task %d: file pte at 0x%llx in linear VMA "
+				"%s", pc->t->pid, (unsigned long long)addr,
+			     vma_name(vma));
+		else if (pte_swap(pte))
+			fail(c, "I4 task %d: swap pte at 0x%llx without swap",
+			     pc->t->pid, (unsigned long long)addr);
+		return;
+	}
+	pfn = pte_pfn(pte);
+	if (pfn >= c->vm->nr_frames) {
+		fail(c, "I3 task %d: pte at 0x%llx maps frame %lu of %lu",
+		     pc->t->pid, (unsigned long long)addr, pfn,
+		     c->vm->nr_frames);
+		return;
+	}
+	page = pfn_to_page(c->vm, pfn);
+	if (PageReserved(page))
+		return;
+	c->ptes[pfn]++;
+	if (page_count(page) <= 0)
+		fail(c, "P1 task %d: pte at 0x%llx maps free frame %lu",
+		     pc->t->pid, (unsigned long long)addr, pfn);
+	else if (vma->file && !vma_is_nonlinear(vma) && !page_is_anon(page) &&
+		 (page_file_mapping(page) != &vma->file->inode->mapping ||
+		  page->index != linear_page_index(vma, addr)))
+		fail(c, "I3 task %d: pte at 0x%llx in %s maps page index %llu,"
+			" not the file page %llu", pc->t->pid,
+		     (unsigned long long)addr, vma_name(vma),
+		     (unsigned long long)page->index,
+		     (unsigned long long)linear_page_index(vma, addr));
+	else if (!vma->file && !page_is_anon(page))
+		fail(c, "I3 task %d: anonymous VMA maps non-anonymous frame "
+			"%lu at 0x%llx", pc->t->pid, pfn,
+		     (unsigned long long)addr);
+}
+
+/* M1, M2, M4 for one mm, and the file VMAs for M3. */
+static void check_vmas(struct checker *c, struct task *t)
+{
+	struct mm *mm = t->mm;
+	struct vma *vma, *prev = NULL;
+	long max = atomic_load(&c->vm->sysctl.max_map_count);
+	int n = 0;
+
+	vma_for_each(vma, mm) {
+		n++;
+		if ((vma->start | vma->end) & ~PAGE_MASK ||
+		    vma->start >= vma->end || vma->end > TASK_SIZE)
+			fail(c, "M1 task %d: VMA 0x%llx-0x%llx malformed", t->pid,
+			     (unsigned long long)vma->start,
+			     (unsigned long long)vma->end);
+		if (prev && prev->end > vma->start)
+			fail(c, "M1 task %d: VMAs overlap at 0x%llx", t->pid,
+			     (unsigned long long)vma->start);
+		if (prev && vma_can_merge(prev, vma))
+			fail(c, "M2 task %d: VMAs at 0x%llx and 0x%llx should "
+				"be merged", t->pid,
+			     (unsigned long long)prev->start,
+			     (unsigned long long)vma->start);
+		if (vma->mm != mm)
+			fail(c, "M1 task %d: VMA 0x%llx has a foreign mm",
+			     t->pid, (unsigned long long)vma->start);
+		prev = vma;
+	}
+	if (n != mm->map_count || n > max + 1)
+		fail(c, "M1 task %d: %d VMAs, map_count %d, max %ld", t->pid,
+		     n, mm->map_count, max);
+}
+
+static bool vma_in_i_mmap(struct vma *vma)
+{
+	struct address_space *mapping = &vma->file->inode->mapping;
+	pgoff_t last = vma->pgoff + vma_pages(vma) - 1;
+	struct itree_node *node;
+	struct list_head *pos;
+
+	if (vma_is_nonlinear(vma)) {
+		list_for_each(pos, &mapping->i_mmap_nonlinear)
+			if (pos == &vma->shared.nonlinear)
+				return true;
+		return false;
+	}
+	itree_for_each(node, &mapping->i_mmap, vma->pgoff, last)
+		if (node == &vma->shared.it)
+			return node->start == vma->pgoff && node->last == last;
+	return false;
+}
+
+static void note_linear(struct checker *c, struct address_space *mapping)
+{
+	if (c->nr_linear == c->cap_linear) {
+		c->cap_linear = c->cap_linear ? 2 * c->cap_linear : 64;
+		c->linear = realloc(c->linear,
+				    c->cap_linear * sizeof(*c->linear));
+		if (!c->linear) {
+			fprintf(stderr, "objvm: check: out of host memory\n");
+			abort();
+		}
+	}
+	c->linear[c->nr_linear++] = mapping;
+}
+
+/* M3, M4 and the anon_vma lists. */
+static void check_links(struct checker *c, struct task *t)
+{
+	struct vma *vma;
+	struct list_head *pos;
+	bool found;
+
+	vma_for_each(vma, t->mm) {
+		if (vma->file && !vma_in_i_mmap(vma))
+			fail(c, "M3 task %d: VMA 0x%llx of %s is not in its "
+				"i_mmap", t->pid,
+			     (unsigned long long)vma->start, vma_name(vma));
+		if (vma->file && !vma_is_nonlinear(vma))
+			note_linear(c, &vma->file->inode->mapping);
+		if (!vma->anon_vma)
+			continue;
+		found = false;
+		list_for_each(pos, &vma->anon_vma->head)
+			found |= pos == &vma->anon_vma_node;
+		if (!found)
+			fail(c, "M4 task %d: VMA 0x%llx is not on its anon_vma",
+			     t->pid, (unsigned long long)vma->start);
+	}
+}
+
+/* I7: every valid TLB entry agrees with its pte. */
+static void check_tlb(struct checker *c, struct task *t)
+{
+	struct mm *mm = t->mm;
+	unsigned int i;
+
+	for (i = 0; i < TLB_ENTRIES; i++) {
+		uint64_t tag = atomic_load(&t->tlb.e[i].tag);
+		uint64_t addr = (tag >> 2) << PAGE_SHIFT;
+		unsigned char *frame = atomic_load(&t->tlb.e[i].frame);
+		pte_t *ptep, pte = 0;
+
+		if (!(tag & TLB_VALID))
+			continue;
+		ptep = pte_offset(mm, addr);
+		if (ptep)
+			pte = pte_read(ptep);
+		if (!pte_present(pte) ||
+		    frame != c->vm->mem + (pte & PTE_PFN_MASK) ||
+		    ((tag & TLB_WRITE) && !(pte_write(pte) && pte_dirty(pte))))
+			fail(c, "I7 task %d: TLB entry for 0x%llx is stale (pte "
+				"%#llx)", t->pid, (unsigned long long)addr,
+			     (unsigned long long)pte);
+	}
+}
+
+static void check_task(struct checker *c, struct task *t)
+{
+	struct pte_check pc = { .c = c, .t = t };
+
+	if (!atomic_load(&t->alive) || !t->mm)
+		return;
+	check_vmas(c, t);
+	check_links(c, t);
+	walk_pte_range(t->mm, 0, TASK_SIZE + PAGE_SIZE, check_one_pte, &pc);
+	check_tlb(c, t);
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A3 (tree side) and A4 for every mapping some VMA maps linearly. */
+static void check_mappings(struct checker *c)
+{
+	size_t i, j;
+
+	qsort(c->linear, c->nr_linear, sizeof(*c->linear), cmp_ptr);
+	for (i = 0; i < c->nr_linear; i = j) {
+		struct address_space *m = c->linear[i];
+
+		for (j = i; j < c->nr_linear && c->linear[j] == m; j++)
+			;
+		if (m->i_mmap.count != j - i || !itree_check(&m->i_mmap))
+			fail(c, "A3 mapping %s: i_mmap holds %lu VMAs, %zu map "
+				"it linearly",
+			     m->host->path ? m->host->path : "[shmem]",
+			     m->i_mmap.count, j - i);
+	}
+}
+
+static void check_inode(struct checker *c, struct inode *inode)
+{
+	struct address_space *m = &inode->mapping;
+	pgoff_t eof = ((uint64_t)i_size_read(inode) + PAGE_SIZE - 1) >>
+		      PAGE_SHIFT;
+	void *page;
+	uint64_t index;
+
+	if (c->failed)
+		return;
+	if (!check_mapping(m, c->buf, c->len)) {
+		c->failed = true;
+		return;
+	}
+	if (radix_tree_gang_lookup(&m->page_tree, &page, &index, eof, 1))
+		fail(c, "I5 mapping %s: page %llu cached past EOF (%llu pages)",
+		     inode->path ? inode->path : "[shmem]",
+		     (unsigned long long)index, (unsigned long long)eof);
+	if (m->i_mmap.count == 0 && !itree_check(&m->i_mmap))
+		fail(c, "A3 mapping %s: i_mmap tree malformed",
+		     inode->path ? inode->path : "[shmem]");
+}
+
+/* P1, P2, P6: counts against what the page tables and caches hold. */
+static void check_pages(struct checker *c)
+{
+	struct objvm *vm = c->vm;
+	unsigned long pfn;
+
+	for (pfn = 0; pfn < vm->nr_frames && !c->failed; pfn++) {
+		struct page *page = pfn_to_page(vm, pfn);
+		int refs = page_count(page), maps = page_mapcount(page);
+		int cached = page_file_mapping(page) != NULL;
+
+		if (PageReserved(page) || refs == 0)
+			continue;
+		if (page_test_flag(page, PG_pgtable)) {
+			if (refs != 1 || maps)
+				fail(c, "P2 page-table frame %lu: refcount %d "
+					"mapcount %d", pfn, refs, maps);
+			continue;
+		}
+		if (maps != c->ptes[pfn])
+			fail(c, "P6 frame %lu: mapcount %d but %d ptes map it",
+			     pfn, maps, c->ptes[pfn]);
+		else if (refs != maps + cached)
+			fail(c, "P2 frame %lu: refcount %d, expected %d (%d "
+				"ptes%s)", pfn, refs, maps + cached, maps,
+			     cached ? " + page cache" : "");
+	}
+}
+
+int check_machine(struct objvm *vm, char *buf, size_t len)
+{
+	struct checker c = { .vm = vm, .buf = buf, .len = len };
+	struct list_head *pos;
+
+	if (len)
+		buf[0] = '\0';
+	c.ptes = calloc(vm->nr_frames, sizeof(*c.ptes));
+	if (!c.ptes)
+		return fail(&c, "check: out of host memory"), -1;
+	list_for_each(pos, &vm->tasks)
+		check_task(&c, list_entry(pos, struct task, link));
+	check_mappings(&c);
+	list_for_each(pos, &vm->inodes)
+		check_inode(&c, list_entry(pos, struct inode, link));
+	check_pages(&c);
+	if (!c.failed && !check_zone(vm, buf, len))
+		c.failed = true;
+	free(c.ptes);
+	free(c.linear);
+	return c.failed ? -1 : 0;
+}

@@ -1,0 +1,316 @@
+/*
+ * fault/memory.c - the page fault handlers.
+ *
+ * handle_mm_fault() looks at the pte and sends the fault to one handler
+ * per kind: do_anonymous_page (none, anonymous VMA), do_no_page (none,
+ * file VMA), do_file_page (a file pte of a nonlinear VMA), do_wp_page (a
+ * write to a present read-only pte).  Handlers that must read a page or
+ * allocate drop page_table_lock and, when they retake it, install only
+ * if the pte is still what they saw.
+ *
+ * Truncate races (reference §8.6): do_no_page samples the mapping's
+ * truncate_count before it looks at i_size and the page cache, and
+ * installs the pte only if the count is unchanged under page_table_lock;
+ * otherwise it drops the page and retries.  Truncate writes i_size, then
+ * bumps the count under i_mmap_lock, then zaps under page_table_lock, so
+ * either the fault sees the new size (SIGBUS), or it sees the bump and
+ * retries, or its pte is in place before the zap, which removes it.
+ *
+ * Models: mm/memory.c handle_mm_fault(), handle_pte_fault(),
+ * do_anonymous_page(), do_no_page(), do_file_page(), do_wp_page(),
+ * mm/filemap.c filemap_nopage() (2.6.11).
+ */
+#include <string.h>
+
+#include "machine.h"
+#include "fault/fault.h"
+#include "fault/tlb.h"
+#include "fs/fs.h"
+#include "pgtable/pgtable.h"
+#include "rmap/rmap.h"
+#include "vma/vma.h"
+
+/* Fault again from the top: the pte changed while the lock was dropped. */
+#define VM_FAULT_AGAIN ((enum fault_result)-1)
+
+/*
+ * The pte now allows the access: mark it young (and dirty for a write)
+ * and fill the TLB.  Context: page_table_lock held.
+ */
+static void finish_fault(struct mm *mm, uint64_t addr, pte_t *ptep,
+			 bool write)
+{
+	pte_t pte = pte_read(ptep) | _PAGE_ACCESSED;
+
+	if (write) {
+		VM_BUG_ON(!pte_write(pte));
+		pte |= _PAGE_DIRTY;
+	}
+	pte_write_entry(ptep, pte);
+	tlb_fill(mm->tlb, addr, mm->vm->mem + (pte & PTE_PFN_MASK),
+		 pte_write(pte) && pte_dirty(pte));
+}
+
+static enum fault_result do_anonymous_page(struct mm *mm, struct vma *vma,
+					   uint64_t addr, pte_t *ptep,
+					   bool write)
+{
+	struct objvm *vm = mm->vm;
+	struct page *page;
+	pte_t prot = vm_page_prot(vma->flags);
+
+	if (!write) {
+		/* Untouched memory reads as the shared zero page. */
+		pte_write_entry(ptep, pfn_pte(page_to_pfn(vm, vm->zero_page),
+					      prot & ~_PAGE_RW));
+		finish_fault(mm, addr, ptep, false);
+		vm_unlock(&mm->page_table_lock);
+		count_event(vm, fault_zero);
+		return VM_FAULT_MINOR;
+	}
+	vm_unlock(&mm->page_table_lock);
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	page = alloc_page(vm, true);
+	if (!page)
+		return VM_FAULT_OOM;
+	count_event(vm, page_alloc);
+	vm_lock(&mm->page_table_lock);
+	ptep = pte_offset(mm, addr);
+	if (!pte_none(pte_read(ptep))) {
+		vm_unlock(&mm->page_table_lock);
+		put_page(vm, page);
+		return VM_FAULT_AGAIN;
+	}
+	pte_write_entry(ptep, pfn_pte(page_to_pfn(vm, page), prot));
+	page_add_anon_rmap(page, vma, addr);
+	atomic_fetch_add(&mm->rss_anon, 1);
+	count_event(vm, pte_set);
+	finish_fault(mm, addr, ptep, true);
+	vm_unlock(&mm->page_table_lock);
+	count_event(vm, fault_anon);
+	return VM_FAULT_MINOR;
+}
+
+/* A private copy of @src (the zero page or a file page) for @vma. */
+static struct page *cow_copy(struct mm *mm, struct vma *vma,
+			     struct page *src)
+{
+	struct objvm *vm = mm->vm;
+	struct page *page;
+
+	if (anon_vma_prepare(vma))
+		return NULL;
+	page = alloc_page(vm, PageReserved(src));
+	if (!page)
+		return NULL;
+	count_event(vm, page_alloc);
+	if (!PageReserved(src))
+		memcpy(page_address(vm, page), page_address(vm, src),
+		       PAGE_SIZE);
+	return page;
+}
+
+/*
+ * do_no_page - map file page @pgoff at @addr, where the pte was @orig
+ * (none, or the file pte of a nonlinear position).
+ *
+ * Context: page_table_lock held on entry, dropped on return.
+ */
+static enum fault_result do_no_page(struct mm *mm, struct vma *vma,
+				    uint64_t addr, pte_t orig, pgoff_t pgoff,
+				    bool write)
+{
+	struct address_space *mapping = &vma->file->inode->mapping;
+	struct objvm *vm = mm->vm;
+	bool anon = false, major = false;
+	unsigned long sequence;
+	struct page *page, *cow;
+	pte_t pte, *ptep;
+	int64_t size;
+	int err = 0;
+
+	vm_unlock(&mm->page_table_lock);
+	sequence = atomic_load(&mapping->truncate_count);
+	size = i_size_read(mapping->host);
+	if (pgoff >= (uint64_t)(size + PAGE_SIZE - 1) >> PAGE_SHIFT) {
+		count_event(vm, fault_sigbus);
+		return VM_FAULT_SIGBUS;
+	}
+	page = read_cache_page(mapping, pgoff, &major, &err);
+	if (!page)
+		return VM_FAULT_OOM;
+	if (write && !(vma->flags & VM_SHARED)) {
+		/* Break COW now rather than map the page and fault again. */
+		cow = cow_copy(mm, vma, page);
+		put_page(vm, page);
+		if (!cow)
+			return VM_FAULT_OOM;
+		page = cow;
+		anon = true;
+		count_event(vm, fault_cow);
+	}
+
+	vm_lock(&mm->page_table_lock);
+	ptep = pte_offset(mm, addr);
+	if (atomic_load(&mapping->truncate_count) != sequence ||
+	    pte_read(ptep) != orig) {
+		vm_unlock(&mm->page_table_lock);
+		put_page(vm, page);
+		count_event(vm, fault_retry);
+		return VM_FAULT_AGAIN;
+	}
+	pte = vm_page_prot(vma->flags);
+	if (!anon && !(vma->flags & VM_SHARED))
+		pte &= ~_PAGE_RW; /* private: the first write copies */
+	pte_write_entry(ptep, pfn_pte(page_to_pfn(vm, page), pte));
+	if (anon) {
+		page_add_anon_rmap(page, vma, addr);
+		atomic_fetch_add(&mm->rss_anon, 1);
+	} else {
+		page_add_file_rmap(page);
+		atomic_fetch_add(&mm->rss_file, 1);
+	}
+	count_event(vm, pte_set);
+	finish_fault(mm, addr, ptep, write);
+	vm_unlock(&mm->page_table_lock);
+	if (major) {
+		count_event(vm, fault_file_major);
+		return VM_FAULT_MAJOR;
+	}
+	count_event(vm, fault_file_minor);
+	return VM_FAULT_MINOR;
+}
+
+/*
+ * do_file_page - fault in the file page a nonlinear position remembers.
+ *
+ * A file pte outside a nonlinear VMA is corrupt; 2.6.32 and later answer
+ * SIGBUS for it (2.6.11 killed the task), and so does objvm.
+ */
+static enum fault_result do_file_page(struct mm *mm, struct vma *vma,
+				      uint64_t addr, pte_t pte, bool write)
+{
+	if (!vma_is_nonlinear(vma) || !vma->file) {
+		vm_unlock(&mm->page_table_lock);
+		count_event(mm->vm, fault_sigbus);
+		return VM_FAULT_SIGBUS;
+	}
+	return do_no_page(mm, vma, addr, pte, pte_to_pgoff(pte), write);
+}
+
+/*
+ * do_wp_page - a write to a present pte that is not writable.
+ *
+ * Shared VMAs and anonymous pages mapped only here become writable in
+ * place; everything else (the zero page, a file page in a private VMA,
+ * an anonymous page still shared with a fork) is copied.
+ *
+ * Context: page_table_lock held on entry, dropped on return.
+ */
+static enum fault_result do_wp_page(struct mm *mm, struct vma *vma,
+				    uint64_t addr, pte_t *ptep, pte_t pte)
+{
+	struct objvm *vm = mm->vm;
+	struct page *old = pfn_to_page(vm, pte_pfn(pte)), *page;
+
+	if ((vma->flags & VM_SHARED) ||
+	    (!PageReserved(old) && page_is_anon(old) &&
+	     page_mapcount(old) == 1 && page_count(old) == 1)) {
+		pte_write_entry(ptep, pte | _PAGE_RW);
+		finish_fault(mm, addr, ptep, true);
+		vm_unlock(&mm->page_table_lock);
+		count_event(vm, fault_wp);
+		return VM_FAULT_MINOR;
+	}
+	get_page(old);
+	vm_unlock(&mm->page_table_lock);
+	page = cow_copy(mm, vma, old);
+	if (!page) {
+		put_page(vm, old);
+		return VM_FAULT_OOM;
+	}
+	vm_lock(&mm->page_table_lock);
+	ptep = pte_offset(mm, addr);
+	if (pte_read(ptep) != pte) {
+		vm_unlock(&mm->page_table_lock);
+		put_page(vm, page);
+		put_page(vm, old);
+		return VM_FAULT_AGAIN;
+	}
+	tlb_flush_page(vm, mm->tlb, addr);
+	pte_write_entry(ptep, pfn_pte(page_to_pfn(vm, page),
+				      vm_page_prot(vma->flags)));
+	page_add_anon_rmap(page, vma, addr);
+	atomic_fetch_add(&mm->rss_anon, 1);
+	if (!PageReserved(old)) {
+		page_remove_rmap(old);
+		if (page_is_anon(old))
+			atomic_fetch_sub(&mm->rss_anon, 1);
+		else
+			atomic_fetch_sub(&mm->rss_file, 1);
+		put_page(vm, old); /* the old pte's reference */
+	}
+	count_event(vm, pte_set);
+	finish_fault(mm, addr, ptep, true);
+	/* Nothing else in this mm can hold the old translation now. */
+	tlb_sync(mm->tlb);
+	vm_unlock(&mm->page_table_lock);
+	put_page(vm, old); /* ours */
+	count_event(vm, fault_cow);
+	return VM_FAULT_MINOR;
+}
+
+static enum fault_result handle_pte_fault(struct mm *mm, struct vma *vma,
+					  uint64_t addr, bool write)
+{
+	pte_t *ptep, pte;
+
+	vm_lock(&mm->page_table_lock);
+	ptep = pte_alloc(mm, addr);
+	if (!ptep) {
+		vm_unlock(&mm->page_table_lock);
+		return VM_FAULT_OOM;
+	}
+	pte = pte_read(ptep);
+	if (pte_none(pte)) {
+		if (vma_is_anonymous(vma))
+			return do_anonymous_page(mm, vma, addr, ptep, write);
+		return do_no_page(mm, vma, addr, pte,
+				  linear_page_index(vma, addr), write);
+	}
+	if (pte_file(pte))
+		return do_file_page(mm, vma, addr, pte, write);
+	VM_BUG_ON(!pte_present(pte)); /* no swap entries yet */
+	if (write && !pte_write(pte))
+		return do_wp_page(mm, vma, addr, ptep, pte);
+	finish_fault(mm, addr, ptep, write);
+	vm_unlock(&mm->page_table_lock);
+	return VM_FAULT_MINOR;
+}
+
+enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma,
+				  uint64_t addr, bool write)
+{
+	enum fault_result ret;
+
+	addr &= PAGE_MASK;
+	do {
+		ret = handle_pte_fault(mm, vma, addr, write);
+	} while (ret == VM_FAULT_AGAIN);
+	if (ret == VM_FAULT_OOM)
+		count_event(mm->vm, fault_oom);
+	return ret;
+}
+
+enum fault_result do_page_fault(struct mm *mm, uint64_t addr, bool write)
+{
+	struct vma *vma = find_vma(mm, addr);
+	unsigned long need = write ? VM_WRITE : VM_ACCESS_FLAGS;
+
+	if (!vma || addr < vma->start || !(vma->flags & need)) {
+		count_event(mm->vm, fault_sigsegv);
+		return VM_FAULT_SIGSEGV;
+	}
+	return handle_mm_fault(mm, vma, addr, write);
+}

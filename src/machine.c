@@ -1,0 +1,152 @@
+/*
+ * machine.c - create and destroy a machine; its sysctls and counters.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "machine.h"
+#include "fs/fs.h"
+#include "task/task.h"
+
+_Thread_local struct vm_stats_tls vm_stats_tls;
+
+static atomic_uint_fast64_t next_vm_id = 1;
+
+#define DEFAULT_MEM (64ULL << 20)
+#define MAX_MEM (64ULL << 30)
+
+static int machine_memory(struct objvm *vm, uint64_t bytes)
+{
+	unsigned long i;
+
+	if (!bytes)
+		bytes = DEFAULT_MEM;
+	if (bytes < 16 * PAGE_SIZE || bytes > MAX_MEM || bytes % PAGE_SIZE)
+		return -EINVAL;
+	vm->nr_frames = bytes >> PAGE_SHIFT;
+	vm->mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->mem == MAP_FAILED) {
+		vm->mem = NULL;
+		return -ENOMEM;
+	}
+	vm->pages = calloc(vm->nr_frames, sizeof(struct page));
+	if (!vm->pages)
+		return -ENOMEM;
+	for (i = 0; i < vm->nr_frames; i++) {
+		atomic_init(&vm->pages[i]._mapcount, -1);
+		list_init(&vm->pages[i].lru);
+	}
+	/* Frame 0 is the shared zero page, never freed. */
+	vm->zero_page = &vm->pages[0];
+	page_set_flag(vm->zero_page, PG_reserved);
+	atomic_store(&vm->zero_page->_refcount, 1);
+	zone_init(vm, 1);
+	return 0;
+}
+
+static void machine_free(struct objvm *vm)
+{
+	unsigned int i;
+
+	if (vm->pages)
+		zone_destroy(vm);
+	if (vm->mem)
+		munmap(vm->mem, vm->nr_frames << PAGE_SHIFT);
+	free(vm->pages);
+	for (i = 0; i < ARRAY_SIZE(vm->page_waitq); i++) {
+		pthread_mutex_destroy(&vm->page_waitq[i].mutex);
+		pthread_cond_destroy(&vm->page_waitq[i].cond);
+	}
+	while (!list_empty(&vm->stats_blocks)) {
+		struct list_head *p = vm->stats_blocks.next;
+
+		list_del(p);
+		free(list_entry(p, struct vm_stats, link));
+	}
+	vm_lock_destroy(&vm->ns_lock);
+	vm_lock_destroy(&vm->tasks_lock);
+	vm_lock_destroy(&vm->lru_lock);
+	vm_lock_destroy(&vm->stats_lock);
+	free(vm);
+}
+
+int vm_create(const struct objvm_config *config, struct objvm **out)
+{
+	struct objvm *vm = calloc(1, sizeof(*vm));
+	unsigned int i;
+	int err;
+
+	if (!vm)
+		return -ENOMEM;
+	vm->id = atomic_fetch_add(&next_vm_id, 1);
+	vm->check = config->check;
+	vm->seed = config->seed;
+	vm_lock_init(&vm->ns_lock, LOCK_NAMESPACE);
+	vm_lock_init(&vm->tasks_lock, LOCK_TASKS);
+	vm_lock_init(&vm->lru_lock, LOCK_LRU);
+	vm_lock_init(&vm->stats_lock, LOCK_STATS);
+	list_init(&vm->inodes);
+	list_init(&vm->tasks);
+	list_init(&vm->lru_active);
+	list_init(&vm->lru_inactive);
+	list_init(&vm->stats_blocks);
+	for (i = 0; i < ARRAY_SIZE(vm->page_waitq); i++) {
+		pthread_mutex_init(&vm->page_waitq[i].mutex, NULL);
+		pthread_cond_init(&vm->page_waitq[i].cond, NULL);
+	}
+	vm->sysctl.max_map_count = 65530;
+	vm->sysctl.swappiness = 60;
+	vm->sysctl.nr_hugepages = config->nr_hugepages;
+
+	err = machine_memory(vm, config->mem_bytes);
+	if (!err)
+		err = fs_init(vm, config->backing_dir);
+	if (err) {
+		machine_free(vm);
+		return err;
+	}
+	*out = vm;
+	return 0;
+}
+
+void vm_destroy(struct objvm *vm)
+{
+	while (!list_empty(&vm->tasks))
+		task_free(list_entry(vm->tasks.next, struct task, link));
+	fs_destroy(vm);
+	machine_free(vm);
+}
+
+struct vm_stats *vm_stats_block_slow(struct objvm *vm)
+{
+	struct vm_stats *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		fprintf(stderr, "objvm: out of host memory for counters\n");
+		abort();
+	}
+	vm_lock(&vm->stats_lock);
+	list_add_tail(&s->link, &vm->stats_blocks);
+	vm_unlock(&vm->stats_lock);
+	vm_stats_tls.vm_id = vm->id;
+	vm_stats_tls.block = s;
+	return s;
+}
+
+uint64_t vm_stat_sum(struct objvm *vm, enum vm_stat_item item)
+{
+	struct list_head *pos;
+	uint64_t sum = 0;
+
+	vm_lock(&vm->stats_lock);
+	list_for_each(pos, &vm->stats_blocks) {
+		struct vm_stats *s = list_entry(pos, struct vm_stats, link);
+
+		sum += atomic_load_explicit(&s->v[item], memory_order_relaxed);
+	}
+	vm_unlock(&vm->stats_lock);
+	return sum;
+}

@@ -1,0 +1,265 @@
+/*
+ * vm.h - types, constants, locks and assertions every part of objvm shares.
+ *
+ * This is objvm's mm.h + mm/internal.h: the lock ranks (the one lock-order
+ * document), the assertion macros, intrusive lists, and the per-thread
+ * event counters.  Anything owned by one subsystem lives in its own header.
+ */
+#ifndef OBJVM_VM_H
+#define OBJVM_VM_H
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "objvm.h"
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define HPAGE_SHIFT 21
+#define HPAGE_SIZE (1UL << HPAGE_SHIFT)
+#define HPAGE_ORDER (HPAGE_SHIFT - PAGE_SHIFT)
+
+/* User address space: x86-64 with 4-level tables, the top page excluded. */
+#define TASK_SIZE ((1UL << 47) - PAGE_SIZE)
+#define MMAP_MIN_ADDR 0x10000UL
+/* Where top-down placement starts: below a notional 8 MiB stack gap. */
+#define MMAP_BASE 0x7f0000000000UL
+
+#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+typedef uint64_t pgoff_t; /* a file offset in pages */
+typedef uint64_t pte_t;   /* one page-table entry; see pgtable/pgtable.h */
+
+struct objvm;
+struct page;
+struct vma;
+struct mm;
+struct task;
+struct inode;
+struct address_space;
+struct anon_vma;
+
+#define container_of(ptr, type, member)                                        \
+	((type *)((char *)(ptr)-offsetof(type, member)))
+
+/* --- assertions (STYLE.md 4.6) ------------------------------------------ */
+
+void vm_bug(const char *file, int line, const char *cond,
+	    const struct page *page) __attribute__((noreturn));
+void vm_warn(const char *file, int line, const char *cond);
+
+#if OBJVM_DEBUG
+#define VM_BUG_ON(cond)                                                        \
+	((cond) ? vm_bug(__FILE__, __LINE__, #cond, NULL) : (void)0)
+#define VM_BUG_ON_PAGE(cond, page)                                             \
+	((cond) ? vm_bug(__FILE__, __LINE__, #cond, (page)) : (void)0)
+#define VM_WARN_ON(cond) ((cond) ? vm_warn(__FILE__, __LINE__, #cond) : (void)0)
+#else
+#define VM_BUG_ON(cond) ((void)sizeof(cond))
+#define VM_BUG_ON_PAGE(cond, page) ((void)sizeof(cond), (void)sizeof(page))
+#define VM_WARN_ON(cond) ((void)sizeof(cond))
+#endif
+
+/* --- intrusive doubly linked lists --------------------------------------- */
+
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+static inline void list_init(struct list_head *h)
+{
+	h->next = h->prev = h;
+}
+
+static inline bool list_empty(const struct list_head *h)
+{
+	return h->next == h;
+}
+
+static inline void list_add_between(struct list_head *n, struct list_head *p,
+				    struct list_head *x)
+{
+	n->next = x;
+	n->prev = p;
+	p->next = n;
+	x->prev = n;
+}
+
+/* Adds @n right after @h (at the head). */
+static inline void list_add(struct list_head *n, struct list_head *h)
+{
+	list_add_between(n, h, h->next);
+}
+
+/* Adds @n right before @h (at the tail). */
+static inline void list_add_tail(struct list_head *n, struct list_head *h)
+{
+	list_add_between(n, h->prev, h);
+}
+
+static inline void list_del(struct list_head *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->next = n->prev = n;
+}
+
+#define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_for_each(pos, head)                                               \
+	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
+#define list_for_each_safe(pos, n, head)                                       \
+	for ((pos) = (head)->next, (n) = (pos)->next; (pos) != (head);         \
+	     (pos) = (n), (n) = (pos)->next)
+
+/* --- locks -----------------------------------------------------------------
+ *
+ * Lock order, outermost first.  A thread may take a lock only while every
+ * lock it already holds has a smaller rank (or, for a lock taken with
+ * vm_lock_nested(), the same rank).  Debug builds check this at every
+ * acquisition, so this list cannot drift from the code.  Paths that must
+ * go against the order use a trylock and back off, as 2.6 did.
+ */
+enum lock_rank {
+	LOCK_NONE = 0,
+	LOCK_TASKS,     /* vm->tasks_lock: the task list, pid allocation */
+	LOCK_FDTABLE,   /* task->fd_lock: the descriptor table */
+	LOCK_NAMESPACE, /* vm->ns_lock: path -> inode names */
+	LOCK_I_SEM,     /* inode->i_sem: size changes, write(), fsync */
+	LOCK_MM,        /* mm->mmap_lock (rw): VMA tree and VMA fields */
+	LOCK_PAGE,      /* PG_LOCKED: page->mapping, page->index, I/O */
+	LOCK_I_MMAP,    /* mapping->i_mmap_lock: i_mmap tree, nonlinear
+			   list, truncate_count */
+	LOCK_ANON_VMA,  /* anon_vma->lock: its list of VMAs */
+	LOCK_PTE,       /* mm->page_table_lock: ptes, mapcounts, TLB */
+	LOCK_PAGECACHE, /* mapping->tree_lock: the page index */
+	LOCK_LRU,       /* vm->lru_lock: active and inactive lists */
+	LOCK_BACKING,   /* inode->blocks_lock: the in-memory backing store */
+	LOCK_ZONE,      /* vm->zone_lock: the frame allocator */
+	LOCK_STATS,     /* vm->stats_lock: the list of counter blocks */
+	NR_LOCK_RANKS
+};
+
+struct vm_lock {
+	pthread_mutex_t mutex;
+	enum lock_rank rank;
+};
+
+struct vm_rwlock {
+	pthread_rwlock_t rw;
+	enum lock_rank rank;
+};
+
+void vm_lock_init(struct vm_lock *l, enum lock_rank rank);
+void vm_lock_destroy(struct vm_lock *l);
+void vm_lock(struct vm_lock *l);
+/* Takes a second lock of a rank already held (parent and child
+ * page_table_lock in fork; 2.6: spin_lock_nested). */
+void vm_lock_nested(struct vm_lock *l);
+bool vm_trylock(struct vm_lock *l);
+void vm_unlock(struct vm_lock *l);
+
+void vm_rwlock_init(struct vm_rwlock *l, enum lock_rank rank);
+void vm_rwlock_destroy(struct vm_rwlock *l);
+void vm_read_lock(struct vm_rwlock *l);
+void vm_write_lock(struct vm_rwlock *l);
+void vm_rw_unlock(struct vm_rwlock *l);
+
+/* Rank bookkeeping for locks that are not vm_locks (the page lock). */
+void lockdep_acquire(enum lock_rank rank, const void *lock, bool nested);
+/* A successful trylock cannot deadlock: recorded without the order test. */
+void lockdep_acquire_try(enum lock_rank rank, const void *lock);
+void lockdep_release(enum lock_rank rank, const void *lock);
+/* True when this thread holds @lock (debug builds; always true without). */
+bool lockdep_held(const void *lock);
+
+#define assert_held(lock) VM_BUG_ON(!lockdep_held(lock))
+
+/* --- event counters --------------------------------------------------------
+ *
+ * One block per host thread per machine, written only by its thread and
+ * summed on read, so counting never becomes a shared hot spot.
+ */
+#define VM_STAT_LIST(X)                                                        \
+	X(fault_anon, "anonymous first-touch faults")                         \
+	X(fault_zero, "read faults that mapped the zero page")                \
+	X(fault_file_minor, "file faults served from the page cache")         \
+	X(fault_file_major, "file faults that read the backing store")        \
+	X(fault_cow, "copy-on-write faults")                                  \
+	X(fault_wp, "write faults that only made a pte writable")             \
+	X(fault_sigbus, "faults that raised SIGBUS")                          \
+	X(fault_sigsegv, "faults that raised SIGSEGV")                        \
+	X(fault_oom, "faults that found no memory")                           \
+	X(fault_retry, "faults retried after a racing truncate")              \
+	X(tlb_hit, "software TLB hits")                                       \
+	X(tlb_miss, "software TLB misses")                                    \
+	X(tlb_flush_page, "software TLB entries invalidated")                 \
+	X(tlb_flush_all, "software TLB full flushes")                         \
+	X(pte_set, "ptes written")                                            \
+	X(pte_zap, "present ptes zapped")                                     \
+	X(pgtable_alloc, "page-table pages allocated")                        \
+	X(pgtable_free, "page-table pages freed")                             \
+	X(vma_alloc, "VMAs created")                                          \
+	X(vma_merge, "VMA merges")                                            \
+	X(vma_split, "VMA splits")                                            \
+	X(rmap_vma_visit, "VMAs visited by rmap and truncate walks")          \
+	X(truncate_unmap, "ptes removed by truncate")                         \
+	X(pagecache_add, "pages added to the page cache")                     \
+	X(pagecache_remove, "pages removed from the page cache")              \
+	X(page_alloc, "frames allocated")                                     \
+	X(page_free, "frames freed")                                          \
+	X(writeback, "pages written back to the backing store")               \
+	X(readpage, "pages read from the backing store")                      \
+	X(fork_pte_copy, "ptes copied by fork")
+
+enum vm_stat_item {
+#define VM_STAT_ENUM(name, help) STAT_##name,
+	VM_STAT_LIST(VM_STAT_ENUM)
+#undef VM_STAT_ENUM
+	NR_VM_STATS
+};
+
+struct vm_stats {
+	struct list_head link; /* on vm->stats_blocks, under stats_lock */
+	_Atomic uint64_t v[NR_VM_STATS];
+};
+
+struct vm_stats_tls {
+	uint64_t vm_id; /* which machine the cached block belongs to */
+	struct vm_stats *block;
+};
+extern _Thread_local struct vm_stats_tls vm_stats_tls;
+
+struct vm_stats *vm_stats_block_slow(struct objvm *vm);
+
+/* struct objvm begins with its unique id (asserted in machine.h), so the
+ * counters need not see the whole struct. */
+static inline uint64_t vm_id_of(const struct objvm *vm)
+{
+	return *(const uint64_t *)vm;
+}
+
+static inline void count_events(struct objvm *vm, enum vm_stat_item item,
+				uint64_t n)
+{
+	struct vm_stats *s = vm_stats_tls.block;
+
+	if (__builtin_expect(vm_stats_tls.vm_id != vm_id_of(vm), 0))
+		s = vm_stats_block_slow(vm);
+	/* Only this thread writes the block: no atomic read-modify-write. */
+	atomic_store_explicit(
+		&s->v[item],
+		atomic_load_explicit(&s->v[item], memory_order_relaxed) + n,
+		memory_order_relaxed);
+}
+
+#define count_event(vm, item) count_events((vm), STAT_##item, 1)
+
+#endif /* OBJVM_VM_H */

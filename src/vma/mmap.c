@@ -1,0 +1,324 @@
+/*
+ * vma/mmap.c - mmap() and munmap(), and where new mappings go.
+ *
+ * The argument checks run in the order today's kernel runs them, because
+ * a program can observe the order (linux-semantics.md): descriptor, then
+ * length, then map count, placement, then the file's access modes.
+ *
+ * Models: mm/mmap.c do_mmap_pgoff(), mmap_region(), do_munmap(),
+ * unmap_region(), arch_get_unmapped_area_topdown() (2.6.11), with the
+ * checks and their order of Linux 6.x.
+ */
+#include "machine.h"
+#include "fault/fault.h"
+#include "fs/fs.h"
+#include "pgtable/pgtable.h"
+#include "pgtable/zap.h"
+#include "vma/vma.h"
+
+static bool range_is_free(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *vma = find_vma(mm, start);
+
+	return !vma || vma->start >= end;
+}
+
+int get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, bool fixed,
+		      uint64_t *out)
+{
+	uint64_t top = mm->mmap_base;
+	struct vma *vma;
+
+	if (len > TASK_SIZE)
+		return -ENOMEM;
+	if (fixed) {
+		if (addr & ~PAGE_MASK)
+			return -EINVAL;
+		if (addr > TASK_SIZE - len)
+			return -ENOMEM;
+		*out = addr;
+		return 0;
+	}
+	if (addr) {
+		addr = PAGE_ALIGN(addr);
+		if (addr <= TASK_SIZE - len && addr >= MMAP_MIN_ADDR &&
+		    range_is_free(mm, addr, addr + len)) {
+			*out = addr;
+			return 0;
+		}
+	}
+	/* Top-down: the highest gap below mmap_base that fits. */
+	vma = find_vma(mm, top - 1);
+	if (vma && vma->start >= top)
+		vma = vma_prev(vma);
+	else if (!vma)
+		vma = RB_MAX(vma_tree, &mm->vmas);
+	for (;;) {
+		uint64_t floor = vma ? vma->end : MMAP_MIN_ADDR;
+
+		if (vma && vma->end > top) {
+			top = vma->start;
+			vma = vma_prev(vma);
+			continue;
+		}
+		if (top >= floor + len && top - len >= MMAP_MIN_ADDR) {
+			*out = top - len;
+			return 0;
+		}
+		if (!vma)
+			break;
+		top = vma->start;
+		vma = vma_prev(vma);
+	}
+	return -ENOMEM;
+}
+
+int make_pages_present(struct mm *mm, struct vma *vma, uint64_t start,
+		       uint64_t end)
+{
+	bool write = (vma->flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	uint64_t addr;
+
+	if (!(vma->flags & VM_ACCESS_FLAGS))
+		return -EFAULT;
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		switch (handle_mm_fault(mm, vma, addr, write)) {
+		case VM_FAULT_MINOR:
+		case VM_FAULT_MAJOR:
+			continue;
+		case VM_FAULT_OOM:
+			return -ENOMEM;
+		default:
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
+/* Populates [start, end) VMA by VMA, ignoring failures (MAP_POPULATE). */
+static void populate_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *vma;
+
+	for (vma = find_vma(mm, start); vma && vma->start < end;
+	     vma = vma_next(vma))
+		make_pages_present(mm, vma, MAX(start, vma->start),
+				   MIN(end, vma->end));
+}
+
+void unmap_region(struct mm *mm, struct vma *vma, uint64_t start,
+		  uint64_t end)
+{
+	struct vma *prev = vma_prev(vma), *next;
+	uint64_t floor, ceiling;
+
+	for (next = vma; next && next->start < end; next = vma_next(next))
+		zap_page_range(next, MAX(start, next->start),
+			       MIN(end, next->end), NULL);
+	floor = prev ? prev->end : 0;
+	ceiling = next ? next->start : (1ULL << 48);
+	vm_lock(&mm->page_table_lock);
+	free_pgd_range(mm, start, end, floor, ceiling);
+	vm_unlock(&mm->page_table_lock);
+}
+
+/* Writes back what a shared file VMA dirtied (munmap and exit). */
+static void vma_writeback(struct vma *vma)
+{
+	if (vma->file && (vma->flags & VM_SHARED))
+		filemap_write_range(&vma->file->inode->mapping, vma->pgoff,
+				    vma->pgoff + vma_pages(vma) - 1);
+}
+
+int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len)
+{
+	long max = atomic_load(&mm->vm->sysctl.max_map_count);
+	uint64_t end;
+	struct vma *vma, *next;
+	int err;
+
+	if ((start & ~PAGE_MASK) || start > TASK_SIZE || len > TASK_SIZE - start)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return -EINVAL;
+	end = start + len;
+	vma = find_vma(mm, start);
+	if (!vma || vma->start >= end)
+		return 0;
+	/*
+	 * munmap may leave the count above the limit by one for a moment,
+	 * never at the end; a split from above the limit fails (as on
+	 * Linux 6.18, where mmap can reach max_map_count + 1).
+	 */
+	if (start > vma->start) {
+		if (mm->map_count > max ||
+		    (end < vma->end && mm->map_count >= max))
+			return -ENOMEM;
+		err = vma_split_at(mm, vma, start, true);
+		if (err)
+			return err;
+	}
+	next = find_vma(mm, end - 1);
+	if (next && next->start < end && next->end > end) {
+		if (mm->map_count > max)
+			return -ENOMEM;
+		err = vma_split_at(mm, next, end, true);
+		if (err)
+			return err;
+	}
+	vma = find_vma(mm, start);
+	unmap_region(mm, vma, start, end);
+	while (vma && vma->start < end) {
+		next = vma_next(vma);
+		vma_unlink(mm, vma);
+		vma_writeback(vma);
+		remove_vma(vma);
+		vma = next;
+	}
+	return 0;
+}
+
+int do_munmap(struct mm *mm, uint64_t start, uint64_t len)
+{
+	int err;
+
+	vm_write_lock(&mm->mmap_lock);
+	err = do_munmap_locked(mm, start, len);
+	mm_write_unlock(mm);
+	return err;
+}
+
+static unsigned long calc_vm_flags(int prot, int flags)
+{
+	unsigned long vm_flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	if (prot & OBJVM_PROT_READ)
+		vm_flags |= VM_READ;
+	if (prot & OBJVM_PROT_WRITE)
+		vm_flags |= VM_WRITE;
+	if (prot & OBJVM_PROT_EXEC)
+		vm_flags |= VM_EXEC;
+	if (flags & OBJVM_MAP_LOCKED)
+		vm_flags |= VM_LOCKED;
+	if (flags & OBJVM_MAP_NORESERVE)
+		vm_flags |= VM_NORESERVE;
+	return vm_flags;
+}
+
+/* The file checks of do_mmap: -EACCES for an access the open forbids. */
+static int mmap_file_flags(struct file *file, int prot, int flags,
+			   unsigned long *vm_flags)
+{
+	int mode = file->flags & OBJVM_O_ACCMODE;
+
+	if (flags & OBJVM_MAP_SHARED) {
+		if ((prot & OBJVM_PROT_WRITE) && mode == OBJVM_O_RDONLY)
+			return -EACCES;
+		*vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (mode == OBJVM_O_RDONLY)
+			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	}
+	if (mode == OBJVM_O_WRONLY)
+		return -EACCES;
+	return 0;
+}
+
+/* Creates the VMA of a new mapping and merges it with its neighbours.
+ * Context: mmap_lock held for writing; the range is free. */
+static int mmap_region(struct mm *mm, uint64_t addr, uint64_t len,
+		       unsigned long vm_flags, struct file *file, pgoff_t pgoff)
+{
+	struct vma *vma = vma_alloc(mm);
+
+	if (!vma)
+		return -ENOMEM;
+	vma->start = addr;
+	vma->end = addr + len;
+	vma->flags = vm_flags;
+	vma->pgoff = pgoff;
+	vma->file = file;
+	if (file)
+		get_file(file);
+	vma_link(mm, vma);
+	vma_merge_neighbours(mm, vma);
+	return 0;
+}
+
+int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+	    struct file *file, pgoff_t pgoff, bool privileged, uint64_t *out)
+{
+	bool fixed = flags & (OBJVM_MAP_FIXED | OBJVM_MAP_FIXED_NOREPLACE);
+	unsigned long vm_flags = calc_vm_flags(prot, flags);
+	struct file *shmem = NULL;
+	int err;
+
+	if (!len)
+		return -EINVAL;
+	if (!fixed && addr && addr < MMAP_MIN_ADDR)
+		addr = MMAP_MIN_ADDR;
+	len = PAGE_ALIGN(len);
+	if (!len || len > TASK_SIZE)
+		return -ENOMEM;
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
+	if ((flags & (OBJVM_MAP_SHARED | OBJVM_MAP_PRIVATE)) !=
+		    OBJVM_MAP_SHARED &&
+	    (flags & (OBJVM_MAP_SHARED | OBJVM_MAP_PRIVATE)) !=
+		    OBJVM_MAP_PRIVATE)
+		return -EINVAL;
+
+	/* Shared anonymous memory is an unnamed shmem file; making one
+	 * takes ns_lock, which ranks above mmap_lock. */
+	if (!file && (flags & OBJVM_MAP_SHARED)) {
+		err = shmem_file_setup(mm->vm, (int64_t)len, &shmem);
+		if (err)
+			return err;
+	}
+
+	vm_write_lock(&mm->mmap_lock);
+	err = -ENOMEM;
+	if (mm->map_count > atomic_load(&mm->vm->sysctl.max_map_count))
+		goto out_unlock;
+	err = get_unmapped_area(mm, addr, len, fixed, &addr);
+	if (err)
+		goto out_unlock;
+	err = -EPERM;
+	if (fixed && addr < MMAP_MIN_ADDR && !privileged)
+		goto out_unlock;
+	err = -EEXIST;
+	if ((flags & OBJVM_MAP_FIXED_NOREPLACE) &&
+	    !range_is_free(mm, addr, addr + len))
+		goto out_unlock;
+	if (file) {
+		err = -EOVERFLOW;
+		if (len > (uint64_t)INT64_MAX ||
+		    pgoff > ((uint64_t)INT64_MAX - len) >> PAGE_SHIFT)
+			goto out_unlock;
+		err = mmap_file_flags(file, prot, flags, &vm_flags);
+		if (err)
+			goto out_unlock;
+	} else if (shmem) {
+		file = shmem;
+		pgoff = 0;
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	} else {
+		pgoff = addr >> PAGE_SHIFT;
+	}
+
+	/* MAP_FIXED replaces whatever was there. */
+	err = do_munmap_locked(mm, addr, len);
+	if (!err)
+		err = mmap_region(mm, addr, len, vm_flags, file, pgoff);
+	if (err)
+		goto out_unlock;
+	if ((flags & OBJVM_MAP_POPULATE && !(flags & OBJVM_MAP_NONBLOCK)) ||
+	    (vm_flags & VM_LOCKED))
+		populate_range(mm, addr, addr + len);
+	*out = addr;
+out_unlock:
+	mm_write_unlock(mm);
+	if (shmem)
+		fput(shmem); /* the VMA holds its own reference */
+	return err;
+}

@@ -1,0 +1,208 @@
+/*
+ * vma/vma.h - address spaces (struct mm) and their VMAs.
+ *
+ * An mm holds a tree of non-overlapping VMAs ordered by address, the page
+ * tables, and the software TLB of the task running in it.  A VMA maps
+ * [start, end) with one set of flags onto anonymous memory or a file at
+ * page offset pgoff.
+ *
+ *   mm ─┬─ vmas (red-black tree by start) ── vma ── file ── inode
+ *       │                                      └── anon_vma ── other VMAs
+ *       ├─ pgd ── pud ── pmd ── pte tables (frames, pgtable/)
+ *       └─ tlb (fault/tlb.h)
+ *
+ * Invariants, checked by check_mm():
+ *  M1  VMAs are page aligned, non-empty, ordered and non-overlapping;
+ *      map_count equals their number and is <= vm.max_map_count.
+ *  M2  No two adjacent VMAs that vma_merge() would merge are left apart.
+ *  M3  A file VMA is in its mapping's i_mmap tree with the right pgoff
+ *      range (linear), or on its nonlinear list (VM_NONLINEAR).
+ *  M4  A VMA with an anon_vma is on that anon_vma's list.
+ *
+ * Models: include/linux/mm.h, mm/mmap.c (2.6.11).
+ */
+#ifndef OBJVM_VMA_H
+#define OBJVM_VMA_H
+
+#include <bsd/sys/tree.h>
+
+#include "vm.h"
+#include "lib/itree.h"
+
+/* vma->flags: the 2.6 VM_* values. */
+#define VM_READ 0x00000001UL
+#define VM_WRITE 0x00000002UL
+#define VM_EXEC 0x00000004UL
+#define VM_SHARED 0x00000008UL
+#define VM_MAYREAD 0x00000010UL
+#define VM_MAYWRITE 0x00000020UL
+#define VM_MAYEXEC 0x00000040UL
+#define VM_MAYSHARE 0x00000080UL
+#define VM_GROWSDOWN 0x00000100UL
+#define VM_LOCKED 0x00002000UL
+#define VM_SEQ_READ 0x00008000UL
+#define VM_RAND_READ 0x00010000UL
+#define VM_NORESERVE 0x00200000UL
+#define VM_HUGETLB 0x00400000UL
+#define VM_NONLINEAR 0x00800000UL
+#define VM_PINNED 0x01000000UL /* vm.nonlinear=pinned window */
+
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+
+struct anon_vma {
+	struct vm_lock lock;   /* LOCK_ANON_VMA: head */
+	struct list_head head; /* VMAs whose anonymous pages point here */
+	atomic_int refcount;   /* VMAs on head + transient users */
+};
+
+struct vma {
+	struct mm *mm;
+	uint64_t start, end; /* [start, end), page aligned */
+	unsigned long flags; /* VM_* */
+	pgoff_t pgoff;       /* file page at start (anon: start >> 12) */
+	struct file *file;   /* NULL for private anonymous memory */
+
+	RB_ENTRY(vma) rb;    /* mm->vmas, under mmap_lock */
+
+	/* Under the file's i_mmap_lock: */
+	union {
+		struct itree_node it;     /* linear: mapping->i_mmap */
+		struct list_head nonlinear; /* VM_NONLINEAR */
+	} shared;
+	unsigned long truncate_count; /* vm_truncate_count */
+	uint64_t nonlinear_cursor;    /* reclaim cluster scan position */
+
+	/* Under anon_vma->lock: */
+	struct anon_vma *anon_vma;
+	struct list_head anon_vma_node;
+};
+
+RB_HEAD(vma_tree, vma);
+RB_PROTOTYPE(vma_tree, vma, rb, vma_cmp)
+
+struct tlb;
+
+struct mm {
+	struct objvm *vm;
+	struct vm_rwlock mmap_lock; /* LOCK_MM: vmas, VMA fields */
+	struct vma_tree vmas;
+	int map_count;
+	uint64_t mmap_base;         /* top-down placement starts below it */
+	unsigned long locked_vm;    /* pages in VM_LOCKED VMAs */
+	unsigned long total_vm;
+
+	/* LOCK_PTE: page tables, mapcounts of pages mapped here, the TLB. */
+	struct vm_lock page_table_lock;
+	struct page *pgd;           /* top-level table frame */
+	unsigned long nr_ptes;      /* page-table pages below pgd */
+	struct tlb *tlb;            /* of the task running in this mm */
+	atomic_long rss_file, rss_anon;
+};
+
+static inline bool vma_is_anonymous(const struct vma *vma)
+{
+	return vma->file == NULL;
+}
+
+static inline bool vma_is_nonlinear(const struct vma *vma)
+{
+	return (vma->flags & VM_NONLINEAR) != 0;
+}
+
+static inline uint64_t vma_pages(const struct vma *vma)
+{
+	return (vma->end - vma->start) >> PAGE_SHIFT;
+}
+
+/* The file page a linear VMA shows at @addr. */
+static inline pgoff_t linear_page_index(const struct vma *vma, uint64_t addr)
+{
+	return ((addr - vma->start) >> PAGE_SHIFT) + vma->pgoff;
+}
+
+/* --- mm.c ---------------------------------------------------------------- */
+
+struct mm *mm_alloc(struct objvm *vm);
+/* Unmaps everything and frees the mm (2.6 exit_mmap + mmdrop). */
+void mm_release(struct mm *mm);
+int dup_mmap(struct mm *mm, struct mm *oldmm);
+
+/* --- vma.c: the tree ----------------------------------------------------- */
+
+/* The first VMA with end > @addr, or NULL (2.6 find_vma). */
+struct vma *find_vma(struct mm *mm, uint64_t addr);
+struct vma *find_vma_prev(struct mm *mm, uint64_t addr, struct vma **prev);
+struct vma *vma_next(struct vma *vma);
+struct vma *vma_prev(struct vma *vma);
+struct vma *vma_alloc(struct mm *mm);
+void vma_free(struct vma *vma);
+/* Inserts @vma into the tree and its file or anon_vma links. */
+void vma_link(struct mm *mm, struct vma *vma);
+/* Removes @vma from the tree and its links; drops its file. */
+void vma_unlink(struct mm *mm, struct vma *vma);
+void remove_vma(struct vma *vma);
+/* Releases mmap_lock (held for writing), then drops the file references
+ * of the VMAs removed under it. */
+void mm_write_unlock(struct mm *mm);
+/* Splits @vma at @addr; the new VMA is the part below @addr when
+ * @new_below, else the part above.  -ENOMEM past
+ * max_map_count or without memory. */
+int split_vma(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below);
+/* The same without the max_map_count test (munmap tests on its own). */
+int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr,
+		 bool new_below);
+/* Changes the extent of @vma, keeping its links right (2.6 vma_adjust). */
+void vma_adjust(struct vma *vma, uint64_t start, uint64_t end, pgoff_t pgoff);
+/* Merges @vma with its neighbours where 2.6 vma_merge would; returns the
+ * VMA that now covers @vma's range. */
+struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma);
+bool vma_can_merge(const struct vma *a, const struct vma *b);
+/* Gives [start, end) inside @vma the VM_* flags @newflags, splitting and
+ * merging as needed (mprotect.c).  Return: 0 with the covering VMA in
+ * *out, or -ENOMEM past vm.max_map_count. */
+int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start,
+		     uint64_t end, unsigned long newflags, struct vma **out);
+
+#define vma_for_each(vma, mm)                                                  \
+	for ((vma) = RB_MIN(vma_tree, &(mm)->vmas); (vma);                    \
+	     (vma) = RB_NEXT(vma_tree, &(mm)->vmas, (vma)))
+
+/* --- anon.c: anon_vma ---------------------------------------------------- */
+
+int anon_vma_prepare(struct vma *vma);
+void anon_vma_link(struct vma *vma);   /* vma->anon_vma already set */
+void anon_vma_unlink(struct vma *vma);
+
+/* --- mmap.c: the system calls ---------------------------------------------
+ * Context for all: called with no lock held; they take mmap_lock.
+ */
+int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+	    struct file *file, pgoff_t pgoff, bool privileged, uint64_t *out);
+int do_munmap(struct mm *mm, uint64_t start, uint64_t len);
+/* Context: mmap_lock held for writing. */
+int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len);
+/* Zaps [start, end) (which may span VMAs from @vma on) and frees the page
+ * tables no VMA needs any more.  Context: mmap_lock held for writing. */
+void unmap_region(struct mm *mm, struct vma *vma, uint64_t start,
+		  uint64_t end);
+int do_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot);
+int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len,
+	      uint64_t new_len, int flags, uint64_t new_addr, uint64_t *out);
+int do_msync(struct mm *mm, uint64_t start, uint64_t len, int flags);
+int do_madvise(struct mm *mm, uint64_t start, uint64_t len, int advice);
+int do_mlock(struct mm *mm, uint64_t start, uint64_t len, bool on,
+	     bool privileged);
+int do_mincore(struct mm *mm, uint64_t start, uint64_t len,
+	       unsigned char *vec);
+/* Picks where a new mapping of @len bytes goes, top-down below mmap_base
+ * as x86-64 Linux does; @addr is a hint (or the place, when @fixed).
+ * Return: 0 and *out, -ENOMEM (no room) or -EINVAL (fixed, unaligned). */
+int get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, bool fixed,
+		      uint64_t *out);
+/* Faults in [start, end) of @vma as reads or writes (2.6
+ * make_pages_present); stops at the first page that fails and returns
+ * -EFAULT, -ENOMEM (no memory) or 0.  Context: mmap_lock held. */
+int make_pages_present(struct mm *mm, struct vma *vma, uint64_t start,
+		       uint64_t end);
+
+#endif /* OBJVM_VMA_H */

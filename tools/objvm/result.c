@@ -1,0 +1,211 @@
+/*
+ * tools/objvm/result.c - result text and transcript lines.
+ *
+ * Library-free, like parse.c: any executor of scenarios formats its results
+ * with these functions, so transcripts of different executors compare line
+ * by line.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "result.h"
+
+static void reserve(struct result *r, size_t more)
+{
+	size_t cap = r->cap ? r->cap : 128;
+
+	while (cap < r->len + more + 1)
+		cap *= 2;
+	if (cap != r->cap || !r->buf) {
+		char *p = realloc(r->buf, cap);
+
+		if (!p) {
+			fputs("objvm: out of memory\n", stderr);
+			exit(2);
+		}
+		r->buf = p;
+		r->cap = cap;
+	}
+}
+
+static void result_vprintf(struct result *r, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return;
+	reserve(r, (size_t)n);
+	vsnprintf(r->buf + r->len, (size_t)n + 1, fmt, ap);
+	r->len += (size_t)n;
+}
+
+void result_reset(struct result *r)
+{
+	reserve(r, 0);
+	r->len = 0;
+	r->buf[0] = '\0';
+	r->failed = false;
+}
+
+void result_free(struct result *r)
+{
+	free(r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+void result_printf(struct result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	result_vprintf(r, fmt, ap);
+	va_end(ap);
+}
+
+void result_error(struct result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	result_reset(r);
+	r->failed = true;
+	result_printf(r, "error: ");
+	va_start(ap, fmt);
+	result_vprintf(r, fmt, ap);
+	va_end(ap);
+}
+
+uint64_t fnv1a64(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void quote_bytes(struct result *r, const unsigned char *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *out;
+	size_t i;
+
+	reserve(r, 4 * len + 2);
+	out = r->buf + r->len;
+	*out++ = '"';
+	for (i = 0; i < len; i++) {
+		unsigned char c = buf[i];
+
+		if (c == '"' || c == '\\') {
+			*out++ = '\\';
+			*out++ = (char)c;
+		} else if (c >= 0x20 && c < 0x7f) {
+			*out++ = (char)c;
+		} else {
+			*out++ = '\\';
+			*out++ = 'x';
+			*out++ = hex[c >> 4];
+			*out++ = hex[c & 15];
+		}
+	}
+	*out++ = '"';
+	*out = '\0';
+	r->len = (size_t)(out - r->buf);
+}
+
+void result_bytes(struct result *r, const unsigned char *buf, size_t len,
+		  enum scn_as as)
+{
+	uint64_t v = 0;
+	int i;
+
+	if (as == SCN_AS_AUTO)
+		as = len > RESULT_STR_MAX ? SCN_AS_SUM : SCN_AS_STR;
+	switch (as) {
+	case SCN_AS_U64:
+		if (len != 8) {
+			result_error(r, "as=u64 needs 8 bytes, got %zu", len);
+			return;
+		}
+		for (i = 7; i >= 0; i--)
+			v = v << 8 | buf[i];
+		result_printf(r, "0x%llx", (unsigned long long)v);
+		break;
+	case SCN_AS_SUM:
+		result_printf(r, "fnv1a64:0x%016llx",
+			      (unsigned long long)fnv1a64(buf, len));
+		break;
+	default:
+		quote_bytes(r, buf, len);
+		break;
+	}
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Copy @in to @out trimmed, runs of blanks outside strings as one space. */
+static void normalize(const char *in, char *out)
+{
+	bool quoted = false, space = false;
+	char *o = out;
+
+	while (is_blank(*in))
+		in++;
+	for (; *in; in++) {
+		if (!quoted && is_blank(*in)) {
+			space = true;
+			continue;
+		}
+		if (space)
+			*o++ = ' ';
+		space = false;
+		if (quoted && *in == '\\' && in[1]) {
+			*o++ = *in++;
+		} else if (*in == '"') {
+			quoted = !quoted;
+		}
+		*o++ = *in;
+	}
+	*o = '\0';
+}
+
+bool result_matches(const char *text, const char *expect)
+{
+	char *a = malloc(strlen(text) + 1), *b = malloc(strlen(expect) + 1);
+	bool same;
+
+	if (!a || !b) {
+		fputs("objvm: out of memory\n", stderr);
+		exit(2);
+	}
+	normalize(text, a);
+	normalize(expect, b);
+	same = strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
+bool transcript_line(FILE *out, unsigned int line, const char *text,
+		     const char *expect)
+{
+	bool ok = !expect || result_matches(text, expect);
+
+	if (ok)
+		fprintf(out, "%u: %s\n", line, text);
+	else
+		fprintf(out, "%u: %s (expected %s)\n", line, text, expect);
+	fflush(out);
+	return ok;
+}

@@ -1,0 +1,121 @@
+/*
+ * tools/objvm/run.h - executing a parsed scenario on libobjvm.
+ *
+ * run.c walks the commands of a struct scn_script, finds the task a
+ * `T: ...` command names, and calls that verb's handler from commands[]
+ * (commands.c); the handler calls libobjvm and writes the result text.
+ * tasks.c keeps the names a scenario binds: tasks (global), and per task
+ * its descriptor names and mapping names.
+ *
+ * Uses only the public header: include/objvm.h.
+ */
+#ifndef OBJVM_TOOLS_RUN_H
+#define OBJVM_TOOLS_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "objvm.h"
+#include "result.h"
+#include "scenario.h"
+
+/* A descriptor name: bound by a successful open, kept after close. */
+struct run_fd {
+	const char *name;
+	int fd;
+};
+
+/*
+ * A mapping name: the start and length of the mmap or mremap that last
+ * bound it.  Kept after munmap.  @seq orders bindings: when several names
+ * cover an address, the one with the highest @seq names it.
+ */
+struct run_map {
+	const char *name;
+	uint64_t start, len;
+	uint64_t seq;
+};
+
+struct run_task {
+	const char *name;
+	struct objvm_task *task;
+	bool exited; /* `T: exit` succeeded */
+	struct run_fd *fds;
+	size_t nr_fds;
+	struct run_map *maps;
+	size_t nr_maps;
+};
+
+struct run_ctx {
+	struct objvm *vm; /* NULL before the machine exists, or if it failed */
+	int create_err;   /* what objvm_create() returned, if it failed */
+	enum objvm_check_level check;
+	struct run_task **tasks;
+	size_t nr_tasks;
+	uint64_t seq; /* last mapping-name binding */
+};
+
+/*
+ * A command handler: carry out @cmd and leave its result in @res.  @t is
+ * the live task a `T: ...` command names, NULL for machine-wide commands.
+ */
+typedef void command_fn(struct run_ctx *ctx, struct run_task *t,
+			const struct scn_cmd *cmd, struct result *res);
+
+struct command {
+	const char *name;
+	command_fn *handler;
+	const char *usage; /* the arguments, after the name */
+	const char *help;
+};
+
+/* One entry per verb, indexed by enum scn_verb. */
+extern const struct command commands[SCN_NR_VERBS];
+
+/* machine_create - make ctx->vm from @m; the result is ok or an errno. */
+void machine_create(struct run_ctx *ctx, const struct scn_machine *m,
+		    struct result *res);
+
+/* put_errno - append the negative errno @err as `-ENAME`. */
+void put_errno(struct result *res, long err);
+
+/*
+ * machine_check - run objvm_check(): the result is `ok` or `FAIL text`
+ * (the report on one line).
+ * Return: true for ok.
+ */
+bool machine_check(struct run_ctx *ctx, struct result *res);
+
+/* --- tasks.c ------------------------------------------------------------ */
+
+struct run_task *task_find(const struct run_ctx *ctx, const char *name);
+struct run_task *task_add(struct run_ctx *ctx, const char *name,
+			  struct objvm_task *task);
+/* task_copy_names - give a forked @child every name of @parent. */
+void task_copy_names(struct run_task *child, const struct run_task *parent);
+void tasks_free(struct run_ctx *ctx);
+
+/* fd_resolve - the descriptor @name stands for in @t, else an error. */
+bool fd_resolve(const struct run_task *t, const char *name, int *fd,
+		struct result *res);
+void fd_bind(struct run_task *t, const char *name, int fd);
+
+/* map_find - the binding of mapping name @name in @t, or NULL. */
+const struct run_map *map_find(const struct run_task *t, const char *name);
+void map_bind(struct run_ctx *ctx, struct run_task *t, const char *name,
+	      uint64_t start, uint64_t len);
+
+/* addr_resolve - the value of ADDR @a in @t, else an error result. */
+bool addr_resolve(const struct run_task *t, const struct scn_addr *a,
+		  uint64_t *out, struct result *res);
+
+/*
+ * addr_print - append @addr as `M+0xHEX` for the latest-bound name of @t
+ * whose range holds it, else as `0xHEX`.  A name covers the whole pages
+ * of its length.  With @end, @addr is the end of a
+ * range and a name covers it when start < @addr <= start + len.
+ */
+void addr_print(const struct run_task *t, uint64_t addr, bool end,
+		struct result *res);
+
+#endif /* OBJVM_TOOLS_RUN_H */
