@@ -55,6 +55,16 @@ struct objvm {
 		pthread_cond_t cond;
 	} page_waitq[64];
 
+	/*
+	 * Test hooks (debug builds): nopage runs in do_no_page() between
+	 * reading the page and retaking page_table_lock, the window the
+	 * truncate_count protocol guards, so tests can race it on purpose.
+	 */
+	struct {
+		void (*nopage)(struct objvm *vm, void *arg);
+		void *arg;
+	} hook;
+
 	/* Counters: one block per host thread that has used this machine. */
 	struct vm_lock stats_lock;     /* LOCK_STATS: stats_blocks */
 	struct list_head stats_blocks;

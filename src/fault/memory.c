@@ -140,6 +140,10 @@ static enum fault_result do_no_page(struct mm *mm, struct vma *vma,
 	page = read_cache_page(mapping, pgoff, &major, &err);
 	if (!page)
 		return VM_FAULT_OOM;
+#if OBJVM_DEBUG
+	if (vm->hook.nopage)
+		vm->hook.nopage(vm, vm->hook.arg);
+#endif
 	if (write && !(vma->flags & VM_SHARED)) {
 		/* Break COW now rather than map the page and fault again. */
 		cow = cow_copy(mm, vma, page);

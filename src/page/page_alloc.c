@@ -156,11 +156,12 @@ static unsigned int max_block_order(unsigned long pfn, unsigned long end)
 /*
  * block_can_free - the frames of the block at @pfn look allocated and
  * unused: no references, no mappings, no state that another list or a
- * waiter still relies on (2.6: free_pages_check()).
+ * waiter still relies on (2.6: free_pages_check()).  Like the next
+ * helper it is only called inside VM_BUG_ON, hence "unused" when
+ * OBJVM_DEBUG is 0.
  */
 static __attribute__((unused)) bool
-block_can_free(struct objvm *vm, unsigned long pfn,
-			  unsigned int order)
+block_can_free(struct objvm *vm, unsigned long pfn, unsigned int order)
 {
 	const unsigned long bad = 1UL << PG_locked | 1UL << PG_lru |
 				  1UL << PG_reserved | 1UL << PG_buddy;
@@ -185,8 +186,7 @@ block_can_free(struct objvm *vm, unsigned long pfn,
  * Context: zone->lock held.
  */
 static __attribute__((unused)) bool
-block_in_free_block(struct objvm *vm, unsigned long pfn,
-				unsigned int order)
+block_in_free_block(struct objvm *vm, unsigned long pfn, unsigned int order)
 {
 	unsigned int k;
 
@@ -387,7 +387,7 @@ static void check_block_frames(struct zone_check *zc, unsigned long pfn,
 		page = pfn_to_page(zc->vm, pfn + i);
 		if (test_and_set_seen(zc, pfn + i))
 			zone_fail(zc, "Z3 zone: free block at pfn %lu order %u "
-				      "overlaps another free block at pfn %lu",
+				      "overlaps another free block at frame %lu",
 				  pfn, order, pfn + i);
 		else if (page_count(page) || page_mapcount(page))
 			zone_fail(zc, "Z4 zone: pfn %lu in free block at pfn "

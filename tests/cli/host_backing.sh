@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# backing=host:DIR keeps each objvm file as a real file under DIR: what
+# write() and a shared mapping put in the file is there after the run,
+# and a later machine over the same DIR finds the file.
+. "$(dirname "$0")/lib/assert.sh"
+
+mkdir -p "$tmp/host"
+scenario first.ovs "machine backing=host:$tmp/host
+spawn A
+A: open F /db/t rdwr creat                 => ok
+A: write F 0 pattern(8K)                   => 8192
+A: mmap M 2p rw shared F                   => ok
+A: store M+1p fill(0x5a,8)                 => ok
+A: store M+4 \"mapped, never msynced\"      => ok
+A: msync M+1p 1p sync                      => ok
+drop_caches                                => ok
+A: read F 4096 8 as=u64                    => 0x5a5a5a5a5a5a5a5a
+check                                      => ok"
+run run --check=each first.ovs
+status 0
+
+f="$tmp/host/db/t"
+[ -f "$f" ] || fail "no host file $f"
+[ "$(stat -c %s "$f")" = 8192 ] || fail "host file size $(stat -c %s "$f"), want 8192"
+# msync wrote page 1; exit wrote page 0 (the unmap at exit writes back)
+[ "$(od -An -tx1 -j4096 -N8 "$f" | tr -d ' ')" = 5a5a5a5a5a5a5a5a ] ||
+	fail "page 1 of the host file lacks the msynced bytes"
+[ "$(dd if="$f" bs=1 skip=4 count=21 2>/dev/null)" = "mapped, never msynced" ] ||
+	fail "page 0 of the host file lacks the bytes stored before exit"
+[ "$(od -An -tx8 -j64 -N8 "$f" | tr -d ' ')" = 0000000000000040 ] ||
+	fail "pattern word at offset 64 is wrong"
+
+scenario second.ovs "machine backing=host:$tmp/host
+spawn B
+B: open F /db/t rdonly                     => ok
+B: fstat F                                 => size=8192
+B: read F 4096 8 as=u64                    => 0x5a5a5a5a5a5a5a5a
+B: unlink /db/t                            => ok
+B: read F 64 8 as=u64                      => 0x40
+check                                      => ok"
+run run --check=each second.ovs
+status 0
+[ ! -e "$f" ] || fail "unlink left the host file"
+
+finish
