@@ -121,10 +121,14 @@ static void check_vmas(struct checker *c, struct task *t)
 	struct mm *mm = t->mm;
 	struct vma *vma, *prev = NULL;
 	long max = atomic_load(&c->vm->sysctl.max_map_count);
+	unsigned long total = 0, locked = 0;
 	int n = 0;
 
 	vma_for_each(vma, mm) {
 		n++;
+		total += vma_pages(vma);
+		if (vma->flags & VM_LOCKED)
+			locked += vma_pages(vma);
 		if ((vma->start | vma->end) & ~PAGE_MASK ||
 		    vma->start >= vma->end || vma->end > TASK_SIZE)
 			fail(c, "M1 task %d: VMA 0x%llx-0x%llx malformed", t->pid,
@@ -146,6 +150,10 @@ static void check_vmas(struct checker *c, struct task *t)
 	if (n != mm->map_count || n > max + 1)
 		fail(c, "M1 task %d: %d VMAs, map_count %d, max %ld", t->pid,
 		     n, mm->map_count, max);
+	if (total != mm->total_vm || locked != mm->locked_vm)
+		fail(c, "M1 task %d: VMAs span %lu pages (%lu locked), mm "
+			"counts %lu (%lu)", t->pid, total, locked, mm->total_vm,
+		     mm->locked_vm);
 }
 
 static bool vma_in_i_mmap(struct vma *vma)
@@ -256,7 +264,8 @@ static void check_mappings(struct checker *c)
 {
 	size_t i, j;
 
-	qsort(c->linear, c->nr_linear, sizeof(*c->linear), cmp_ptr);
+	if (c->nr_linear)
+		qsort(c->linear, c->nr_linear, sizeof(*c->linear), cmp_ptr);
 	for (i = 0; i < c->nr_linear; i = j) {
 		struct address_space *m = c->linear[i];
 
@@ -278,8 +287,8 @@ static void check_inode(struct checker *c, struct inode *inode)
 	void *page;
 	uint64_t index;
 
-	if (c->failed)
-		return;
+	if (c->failed || atomic_load(&inode->i_state))
+		return; /* being freed by a last iput() */
 	if (!check_mapping(m, c->buf, c->len)) {
 		c->failed = true;
 		return;

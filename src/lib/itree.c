@@ -191,9 +191,8 @@ static bool itree_node_ok(const struct itree_node *node)
 		return false;
 	if (node->subtree_last != itree_compute_last(node))
 		return false;
-	return !itree_is_red(node) ||
-	       (!itree_is_red(RB_LEFT(node, rb)) &&
-		!itree_is_red(RB_RIGHT(node, rb)));
+	return !itree_is_red(node) || (!itree_is_red(RB_LEFT(node, rb)) &&
+				       !itree_is_red(RB_RIGHT(node, rb)));
 }
 
 /*
@@ -229,7 +228,7 @@ static int itree_check_node(const struct itree_node *node,
 bool itree_check(const struct itree_root *root)
 {
 	const struct itree_node *top = RB_ROOT(&root->head);
-	struct itree_walk w = { NULL, 0 };
+	struct itree_walk w = {NULL, 0};
 
 	if (itree_is_red(top))
 		return false;

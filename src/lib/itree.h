@@ -98,8 +98,8 @@ bool itree_check(const struct itree_root *root);
  * @start and @last are evaluated on every step.  The body must not insert
  * or remove nodes of @root.
  */
-#define itree_for_each(node, root, start, last)                                \
-	for ((node) = itree_iter_first((root), (start), (last)); (node);       \
+#define itree_for_each(node, root, start, last)                          \
+	for ((node) = itree_iter_first((root), (start), (last)); (node); \
 	     (node) = itree_iter_next((node), (start), (last)))
 
 #endif /* OBJVM_ITREE_H */

@@ -20,8 +20,8 @@
 #include "lib/radix.h"
 
 struct radix_tree_node {
-	unsigned int count;                /* non-NULL slots */
-	void *slots[RADIX_TREE_MAP_SIZE]; /* child nodes, or items at height 1 */
+	unsigned int count;               /* non-NULL slots */
+	void *slots[RADIX_TREE_MAP_SIZE]; /* nodes, or items at height 1 */
 };
 
 /* The nodes met on the way to one index: node[0] is the root. */
@@ -41,17 +41,25 @@ struct radix_gang {
 };
 
 /* (The "% 64" only keeps the unused arm of h = 11 a valid shift.) */
-#define RADIX_MAXINDEX(h)                                                      \
-	((h) * RADIX_TREE_MAP_SHIFT >= 64 ?                                    \
-		 UINT64_MAX :                                                  \
-		 (UINT64_C(1) << ((h) * RADIX_TREE_MAP_SHIFT % 64)) - 1)
+#define RADIX_MAXINDEX(h)               \
+	((h)*RADIX_TREE_MAP_SHIFT >= 64 \
+		 ? UINT64_MAX           \
+		 : (UINT64_C(1) << ((h)*RADIX_TREE_MAP_SHIFT % 64)) - 1)
 
-/* The largest index a tree of each height can hold (2.6: height_to_maxindex). */
+/* The largest index a tree of each height holds (2.6: height_to_maxindex). */
 static const uint64_t height_to_maxindex[RADIX_TREE_MAX_HEIGHT + 1] = {
-	0,		   RADIX_MAXINDEX(1), RADIX_MAXINDEX(2),
-	RADIX_MAXINDEX(3), RADIX_MAXINDEX(4), RADIX_MAXINDEX(5),
-	RADIX_MAXINDEX(6), RADIX_MAXINDEX(7), RADIX_MAXINDEX(8),
-	RADIX_MAXINDEX(9), RADIX_MAXINDEX(10), RADIX_MAXINDEX(11),
+	0,
+	RADIX_MAXINDEX(1),
+	RADIX_MAXINDEX(2),
+	RADIX_MAXINDEX(3),
+	RADIX_MAXINDEX(4),
+	RADIX_MAXINDEX(5),
+	RADIX_MAXINDEX(6),
+	RADIX_MAXINDEX(7),
+	RADIX_MAXINDEX(8),
+	RADIX_MAXINDEX(9),
+	RADIX_MAXINDEX(10),
+	RADIX_MAXINDEX(11),
 };
 
 _Static_assert(RADIX_TREE_MAX_HEIGHT == 11, "maxindex table needs 12 rows");
@@ -221,8 +229,7 @@ radix_descend_create(struct radix_tree_root *root, uint64_t index,
  *
  * Return: false (and @g->more false) if that passes UINT64_MAX.
  */
-static bool radix_skip(struct radix_gang *g, unsigned int shift,
-		       unsigned int n)
+static bool radix_skip(struct radix_gang *g, unsigned int shift, unsigned int n)
 {
 	uint64_t span = UINT64_C(1) << shift;
 	uint64_t step, next;
@@ -276,7 +283,8 @@ static void radix_collect(const struct radix_tree_node *leaf,
 			continue;
 		g->results[g->nr] = leaf->slots[i];
 		if (g->indices)
-			g->indices[g->nr] = (g->index & ~RADIX_TREE_MAP_MASK) | i;
+			g->indices[g->nr] = (g->index & ~RADIX_TREE_MAP_MASK) |
+					    i;
 		g->nr++;
 	}
 	radix_skip(g, 0, i - off);
@@ -330,8 +338,7 @@ void radix_tree_init(struct radix_tree_root *root)
 	root->nr_items = 0;
 }
 
-int radix_tree_insert(struct radix_tree_root *root, uint64_t index,
-		      void *item)
+int radix_tree_insert(struct radix_tree_root *root, uint64_t index, void *item)
 {
 	struct radix_tree_node *leaf;
 	struct radix_path path;
@@ -363,7 +370,8 @@ void **radix_tree_lookup_slot(struct radix_tree_root *root, uint64_t index)
 
 	if (!node || index > height_to_maxindex[root->height])
 		return NULL;
-	for (shift = radix_shift(root->height);; shift -= RADIX_TREE_MAP_SHIFT) {
+	for (shift = radix_shift(root->height);;
+	     shift -= RADIX_TREE_MAP_SHIFT) {
 		slot = &node->slots[(index >> shift) & RADIX_TREE_MAP_MASK];
 		if (!*slot)
 			return NULL;

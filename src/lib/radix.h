@@ -32,10 +32,10 @@
 #include <stdint.h>
 
 #define RADIX_TREE_MAP_SHIFT 6
-#define RADIX_TREE_MAP_SIZE (1U << RADIX_TREE_MAP_SHIFT)
-#define RADIX_TREE_MAP_MASK ((uint64_t)RADIX_TREE_MAP_SIZE - 1)
+#define RADIX_TREE_MAP_SIZE  (1U << RADIX_TREE_MAP_SHIFT)
+#define RADIX_TREE_MAP_MASK  ((uint64_t)RADIX_TREE_MAP_SIZE - 1)
 /* Levels needed to cover 64 index bits: 11 (the top one uses 4 bits). */
-#define RADIX_TREE_MAX_HEIGHT                                                  \
+#define RADIX_TREE_MAX_HEIGHT \
 	((64 + RADIX_TREE_MAP_SHIFT - 1) / RADIX_TREE_MAP_SHIFT)
 
 struct radix_tree_node; /* private to lib/radix.c */
@@ -56,8 +56,7 @@ void radix_tree_init(struct radix_tree_root *root);
  * unchanged); -ENOMEM if a node could not be allocated (the tree is left
  * unchanged).  @item must not be NULL.
  */
-int radix_tree_insert(struct radix_tree_root *root, uint64_t index,
-		      void *item);
+int radix_tree_insert(struct radix_tree_root *root, uint64_t index, void *item);
 
 /*
  * radix_tree_lookup - the item at @index.

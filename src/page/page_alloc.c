@@ -334,16 +334,16 @@ unsigned long nr_free_pages(struct objvm *vm)
 	return nr;
 }
 
-/* --- check_zone() ------------------------------------------------------ */
+/* --- check_zone() -------------------------------------------------------- */
 
 struct zone_check {
 	struct objvm *vm;
 	char *msg;
 	size_t len;
 	bool failed;
-	unsigned long *seen;   /* one bit per frame that is in a free block */
-	unsigned long blocks;  /* free blocks met on the lists */
-	unsigned long frames;  /* frames in them */
+	unsigned long *seen;  /* one bit per frame that is in a free block */
+	unsigned long blocks; /* free blocks met on the lists */
+	unsigned long frames; /* frames in them */
 };
 
 #define LONG_BITS (8 * sizeof(unsigned long))
@@ -386,17 +386,20 @@ static void check_block_frames(struct zone_check *zc, unsigned long pfn,
 	for (i = 0; i < 1UL << order && !zc->failed; i++) {
 		page = pfn_to_page(zc->vm, pfn + i);
 		if (test_and_set_seen(zc, pfn + i))
-			zone_fail(zc, "Z3 zone: free block at pfn %lu order %u "
-				      "overlaps another free block at frame %lu",
+			zone_fail(zc,
+				  "Z3 zone: free block at pfn %lu order %u "
+				  "overlaps another free block at frame %lu",
 				  pfn, order, pfn + i);
 		else if (page_count(page) || page_mapcount(page))
-			zone_fail(zc, "Z4 zone: pfn %lu in free block at pfn "
-				      "%lu order %u has refcount %d mapcount %d",
+			zone_fail(zc,
+				  "Z4 zone: pfn %lu in free block at pfn "
+				  "%lu order %u has refcount %d mapcount %d",
 				  pfn + i, pfn, order, page_count(page),
 				  page_mapcount(page));
 		else if (i && page_test_flag(page, PG_buddy))
-			zone_fail(zc, "Z2 zone: pfn %lu inside free block at "
-				      "pfn %lu order %u has PG_buddy",
+			zone_fail(zc,
+				  "Z2 zone: pfn %lu inside free block at "
+				  "pfn %lu order %u has PG_buddy",
 				  pfn + i, pfn, order);
 	}
 }
@@ -414,12 +417,14 @@ static void check_block(struct zone_check *zc, struct page *page,
 			  order, (void *)page);
 	else if (pfn & ((1UL << order) - 1) ||
 		 pfn + (1UL << order) > vm->nr_frames)
-		zone_fail(zc, "Z1 zone: free block at pfn %lu order %u is "
-			      "misaligned or runs past frame %lu",
+		zone_fail(zc,
+			  "Z1 zone: free block at pfn %lu order %u is "
+			  "misaligned or runs past frame %lu",
 			  pfn, order, vm->nr_frames);
 	else if (!page_is_buddy(page, order))
-		zone_fail(zc, "Z2 zone: free block at pfn %lu on free_area[%u] "
-			      "has PG_buddy %d, private %lu",
+		zone_fail(zc,
+			  "Z2 zone: free block at pfn %lu on free_area[%u] "
+			  "has PG_buddy %d, private %lu",
 			  pfn, order, page_test_flag(page, PG_buddy),
 			  page->private);
 	else
@@ -444,8 +449,9 @@ static void check_free_list(struct zone_check *zc, unsigned int order)
 		check_block(zc, list_entry(pos, struct page, lru), order);
 	}
 	if (n != zone->nr_free[order])
-		zone_fail(zc, "Z6 zone: free_area[%u] holds %lu blocks, "
-			      "nr_free[%u] is %lu",
+		zone_fail(zc,
+			  "Z6 zone: free_area[%u] holds %lu blocks, "
+			  "nr_free[%u] is %lu",
 			  order, n, order, zone->nr_free[order]);
 	zc->blocks += n;
 	zc->frames += n << order;
@@ -466,8 +472,9 @@ static void check_coalesced(struct zone_check *zc)
 			buddy = pfn ^ (1UL << order);
 			if (buddy < zc->vm->nr_frames &&
 			    page_is_buddy(pfn_to_page(zc->vm, buddy), order)) {
-				zone_fail(zc, "Z5 zone: free buddies at pfn %lu "
-					      "and %lu (order %u) not merged",
+				zone_fail(zc,
+					  "Z5 zone: free buddies at pfn %lu "
+					  "and %lu (order %u) not merged",
 					  pfn, buddy, order);
 				break;
 			}
@@ -483,8 +490,9 @@ static void check_stray_buddy(struct zone_check *zc)
 	for (pfn = 0; pfn < zc->vm->nr_frames && !zc->failed; pfn++)
 		if (!test_and_set_seen(zc, pfn) &&
 		    page_test_flag(pfn_to_page(zc->vm, pfn), PG_buddy))
-			zone_fail(zc, "Z2 zone: pfn %lu has PG_buddy but is "
-				      "in no free block",
+			zone_fail(zc,
+				  "Z2 zone: pfn %lu has PG_buddy but is "
+				  "in no free block",
 				  pfn);
 }
 
@@ -497,7 +505,7 @@ static void check_stray_buddy(struct zone_check *zc)
  */
 bool check_zone(struct objvm *vm, char *msg, size_t len)
 {
-	struct zone_check zc = { .vm = vm, .msg = msg, .len = len };
+	struct zone_check zc = {.vm = vm, .msg = msg, .len = len};
 	unsigned int order;
 
 	zc.seen = calloc(vm->nr_frames / LONG_BITS + 1, sizeof(long));
@@ -511,8 +519,9 @@ bool check_zone(struct objvm *vm, char *msg, size_t len)
 	check_coalesced(&zc);
 	check_stray_buddy(&zc);
 	if (!zc.failed && zc.frames != vm->zone.nr_free_pages)
-		zone_fail(&zc, "Z6 zone: nr_free_pages is %lu, the lists hold "
-			       "%lu frames",
+		zone_fail(&zc,
+			  "Z6 zone: nr_free_pages is %lu, the lists hold "
+			  "%lu frames",
 			  vm->zone.nr_free_pages, zc.frames);
 	vm_unlock(&vm->zone.lock);
 	free(zc.seen);

@@ -282,9 +282,8 @@ int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr,
 		new->pgoff = vma->pgoff + delta;
 		vma_adjust_locked(vma, vma->start, addr, vma->pgoff);
 	}
-	mm->total_vm -= vma_pages(new); /* vma_link_locked adds it back */
-	if (new->flags & VM_LOCKED)
-		mm->locked_vm -= vma_pages(new);
+	/* vma_adjust_locked took new's pages off total_vm; linking new
+	 * puts them back. */
 	vma_link_locked(mm, new);
 	i_mmap_unlock_vma(vma);
 	count_event(mm->vm, vma_split);

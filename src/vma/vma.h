@@ -13,7 +13,8 @@
  *
  * Invariants, checked by check_mm():
  *  M1  VMAs are page aligned, non-empty, ordered and non-overlapping;
- *      map_count equals their number and is <= vm.max_map_count.
+ *      map_count equals their number and is <= vm.max_map_count + 1;
+ *      total_vm and locked_vm equal the pages they span (and lock).
  *  M2  No two adjacent VMAs that vma_merge() would merge are left apart.
  *  M3  A file VMA is in its mapping's i_mmap tree with the right pgoff
  *      range (linear), or on its nonlinear list (VM_NONLINEAR).

@@ -19,17 +19,17 @@
 #include "../../src/page/page_alloc.c"
 
 /* ck_assert() costs a write(2) per pass; hot loops only report failures. */
-#define expect(cond)                                                           \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			ck_abort_msg("failed: %s", #cond);                     \
+#define expect(cond)                                       \
+	do {                                               \
+		if (!(cond))                               \
+			ck_abort_msg("failed: %s", #cond); \
 	} while (0)
-#define expect_eq(a, b)                                                        \
-	do {                                                                   \
-		unsigned long long a_ = (a), b_ = (b);                         \
-		if (a_ != b_)                                                  \
-			ck_abort_msg("failed: %s == %s (%llu != %llu)", #a,    \
-				     #b, a_, b_);                              \
+#define expect_eq(a, b)                                                     \
+	do {                                                                \
+		unsigned long long a_ = (a), b_ = (b);                      \
+		if (a_ != b_)                                               \
+			ck_abort_msg("failed: %s == %s (%llu != %llu)", #a, \
+				     #b, a_, b_);                           \
 	} while (0)
 
 #define NR_FRAMES (2048 + 37)
@@ -106,13 +106,13 @@ static void release(struct objvm *vm, struct page *page, unsigned int order)
 	free_pages(vm, page, order);
 }
 
-/* --- the layout zone_init() builds ------------------------------------- */
+/* --- the layout zone_init() builds --------------------------------------- */
 
 START_TEST(init_layout)
 {
 	/* 1..511 as orders 0..8, three 2 MiB blocks, 2048..2084 as 5, 2, 0. */
-	static const unsigned long want[MAX_ORDER + 1] = { 2, 1, 2, 1, 1,
-							   2, 1, 1, 1, 3 };
+	static const unsigned long want[MAX_ORDER + 1] = {2, 1, 2, 1, 1,
+							  2, 1, 1, 1, 3};
 	struct objvm *vm = make_vm(NR_FRAMES, 1);
 	unsigned int order;
 
@@ -171,7 +171,7 @@ START_TEST(max_block_orders)
 }
 END_TEST
 
-/* --- exhaustion and coalescing --------------------------------------------- */
+/* --- exhaustion and coalescing ------------------------------------------- */
 
 static void snapshot(struct objvm *vm, unsigned long *nr_free)
 {
@@ -280,7 +280,7 @@ START_TEST(split_and_merge)
 }
 END_TEST
 
-/* --- contents ----------------------------------------------------------------- */
+/* --- contents ------------------------------------------------------------ */
 
 START_TEST(zeroing_and_poison)
 {
@@ -306,7 +306,7 @@ START_TEST(zeroing_and_poison)
 }
 END_TEST
 
-/* --- the random run against a frame-by-frame model ------------------------ */
+/* --- the random run against a frame-by-frame model ----------------------- */
 
 struct block {
 	struct page *page;
@@ -425,7 +425,7 @@ static void run_free(struct run *r)
 static void random_run(uint64_t seed, unsigned long nr_frames,
 		       unsigned long first, long ops, long check_every)
 {
-	struct run r = { .first = first };
+	struct run r = {.first = first};
 	unsigned long initial[MAX_ORDER + 1];
 	long i;
 
@@ -456,10 +456,10 @@ static void random_run(uint64_t seed, unsigned long nr_frames,
 
 /* Zone shapes: frames, first free frame. */
 static const unsigned long shapes[][2] = {
-	{ NR_FRAMES, 1 },
-	{ 2048, 0 },
-	{ 1000, 3 },
-	{ 3 * 512 + 511, 300 },
+	{NR_FRAMES, 1},
+	{2048, 0},
+	{1000, 3},
+	{3 * 512 + 511, 300},
 };
 
 START_TEST(random_checked_each_step)
@@ -474,7 +474,7 @@ START_TEST(random_long)
 }
 END_TEST
 
-/* --- threads -------------------------------------------------------------------- */
+/* --- threads ------------------------------------------------------------- */
 
 struct thread_arg {
 	struct objvm *vm;
@@ -484,8 +484,8 @@ struct thread_arg {
 static void *thread_body(void *p)
 {
 	struct thread_arg *a = p;
-	struct page *held[16] = { NULL };
-	unsigned int orders[16] = { 0 };
+	struct page *held[16] = {NULL};
+	unsigned int orders[16] = {0};
 	uint64_t s = a->seed;
 	int i, k;
 
@@ -531,7 +531,7 @@ START_TEST(threads_share_the_zone)
 }
 END_TEST
 
-/* --- check_zone() notices damage ----------------------------------------------- */
+/* --- check_zone() notices damage ----------------------------------------- */
 
 static void expect_zone_error(struct objvm *vm, const char *prefix)
 {
@@ -608,7 +608,7 @@ START_TEST(check_finds_bad_blocks)
 }
 END_TEST
 
-/* --- bugs that free_pages() must stop ------------------------------------------- */
+/* --- bugs that free_pages() must stop ------------------------------------ */
 
 #if OBJVM_DEBUG
 START_TEST(double_free)

@@ -22,17 +22,17 @@
  * write(2) each), which dominates the random runs; their hot paths use
  * these instead, which only report failures.
  */
-#define expect(cond)                                                           \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			ck_abort_msg("failed: %s", #cond);                     \
+#define expect(cond)                                       \
+	do {                                               \
+		if (!(cond))                               \
+			ck_abort_msg("failed: %s", #cond); \
 	} while (0)
-#define expect_eq(a, b)                                                        \
-	do {                                                                   \
-		unsigned long long a_ = (a), b_ = (b);                         \
-		if (a_ != b_)                                                  \
-			ck_abort_msg("failed: %s == %s (%llu != %llu)", #a,    \
-				     #b, a_, b_);                              \
+#define expect_eq(a, b)                                                     \
+	do {                                                                \
+		unsigned long long a_ = (a), b_ = (b);                      \
+		if (a_ != b_)                                               \
+			ck_abort_msg("failed: %s == %s (%llu != %llu)", #a, \
+				     #b, a_, b_);                           \
 	} while (0)
 #define expect_ptr_eq(a, b) expect_eq((uintptr_t)(a), (uintptr_t)(b))
 
@@ -43,7 +43,7 @@ struct owner {
 	struct itree_node it;
 };
 
-#define POOL 2048
+#define POOL 4096
 
 static struct owner *pool;
 static struct owner *live[POOL]; /* the brute-force list */
@@ -136,7 +136,7 @@ static void check_query(struct itree_root *root, uint64_t start, uint64_t last)
 	expect_eq(i, n);
 }
 
-/* --- random intervals -------------------------------------------------------- */
+/* --- random intervals ---------------------------------------------------- */
 
 enum shape { SHAPE_SMALL, SHAPE_POINTS, SHAPE_WIDE, SHAPE_MIXED };
 
@@ -192,7 +192,7 @@ static void random_query(enum shape shape, uint64_t *start, uint64_t *last)
 	}
 }
 
-/* --- the random run ------------------------------------------------------------- */
+/* --- the random run ------------------------------------------------------ */
 
 static void do_insert(struct itree_root *root, enum shape shape)
 {
@@ -225,18 +225,18 @@ static void random_run(uint64_t seed, enum shape shape, long ops,
 	uint64_t start, last;
 	long i;
 	unsigned int op;
+	bool grow;
 
 	rng_state = seed;
 	pool_setup();
 	itree_init(&root);
 	for (i = 0; i < ops; i++) {
+		/* Eight phases: grow towards the pool size, shrink to 0. */
+		grow = (i / (ops / 8)) % 2 == 0;
 		op = rnd_below(100);
-		/* Alternate growing and shrinking phases. */
-		if ((i / 4000) % 2 == 1 && op < 40)
-			op += 40;
-		if (op < 40)
+		if (op < (grow ? 60U : 15U))
 			do_insert(&root, shape);
-		else if (op < 70)
+		else if (op < 75)
 			do_remove(&root);
 		else {
 			random_query(shape, &start, &last);
@@ -266,7 +266,7 @@ START_TEST(random_200k)
 }
 END_TEST
 
-/* --- edge cases -------------------------------------------------------------------- */
+/* --- edge cases ---------------------------------------------------------- */
 
 static struct owner *add(struct itree_root *root, int i, uint64_t start,
 			 uint64_t last)
@@ -444,7 +444,7 @@ END_TEST
 START_TEST(inverted_interval_is_a_bug)
 {
 	struct itree_root root;
-	struct itree_node n = { .start = 5, .last = 4 };
+	struct itree_node n = {.start = 5, .last = 4};
 
 	itree_init(&root);
 	itree_insert(&root, &n);

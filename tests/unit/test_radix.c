@@ -18,7 +18,7 @@
 #include "vm.h"
 #include "lib/radix.h"
 
-static long live_nodes;     /* nodes allocated and not yet freed */
+static long live_nodes;          /* nodes allocated and not yet freed */
 static long fail_countdown = -1; /* 0: fail the next allocation */
 
 static void *counting_calloc(size_t n, size_t size)
@@ -43,7 +43,7 @@ static void counting_free(void *p)
 }
 
 #define calloc(n, size) counting_calloc(n, size)
-#define free(p) counting_free(p)
+#define free(p)         counting_free(p)
 #include "../../src/lib/radix.c"
 #undef calloc
 #undef free
@@ -53,21 +53,21 @@ static void counting_free(void *p)
  * write(2) each), which dominates the random runs; their hot paths use
  * these instead, which only report failures.
  */
-#define expect(cond)                                                           \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			ck_abort_msg("failed: %s", #cond);                     \
+#define expect(cond)                                       \
+	do {                                               \
+		if (!(cond))                               \
+			ck_abort_msg("failed: %s", #cond); \
 	} while (0)
-#define expect_eq(a, b)                                                        \
-	do {                                                                   \
-		unsigned long long a_ = (a), b_ = (b);                         \
-		if (a_ != b_)                                                  \
-			ck_abort_msg("failed: %s == %s (%llu != %llu)", #a,    \
-				     #b, a_, b_);                              \
+#define expect_eq(a, b)                                                     \
+	do {                                                                \
+		unsigned long long a_ = (a), b_ = (b);                      \
+		if (a_ != b_)                                               \
+			ck_abort_msg("failed: %s == %s (%llu != %llu)", #a, \
+				     #b, a_, b_);                           \
 	} while (0)
 #define expect_ptr_eq(a, b) expect_eq((uintptr_t)(a), (uintptr_t)(b))
 
-/* --- a brute-force model: a sorted array of (index, item) --------------- */
+/* --- a brute-force model: a sorted array of (index, item) ---------------- */
 
 struct model {
 	uint64_t *idx;
@@ -162,7 +162,8 @@ static long model_nodes(const struct model *m)
 	for (h = 1; h < height; h++) {
 		shift = h * RADIX_TREE_MAP_SHIFT;
 		for (i = 0; i < m->nr; i++)
-			if (i == 0 || m->idx[i] >> shift != m->idx[i - 1] >> shift)
+			if (i == 0 ||
+			    m->idx[i] >> shift != m->idx[i - 1] >> shift)
 				nodes++;
 	}
 	return nodes + 1;
@@ -214,7 +215,7 @@ static uint64_t random_key(enum keyspace ks)
 	}
 }
 
-/* --- checks ---------------------------------------------------------------- */
+/* --- checks -------------------------------------------------------------- */
 
 static void check_against(const struct radix_tree_root *root,
 			  const struct model *m)
@@ -266,7 +267,7 @@ static void check_full_scan(const struct radix_tree_root *root,
 	expect_eq(seen, m->nr);
 }
 
-/* --- the random run --------------------------------------------------------- */
+/* --- the random run ------------------------------------------------------ */
 
 static uint64_t pick_key(const struct model *m, enum keyspace ks)
 {
@@ -379,7 +380,7 @@ START_TEST(random_long)
 }
 END_TEST
 
-/* --- edge cases ------------------------------------------------------------- */
+/* --- edge cases ---------------------------------------------------------- */
 
 #define ITEM(n) ((void *)(uintptr_t)(0x1000 + 16 * (n)))
 
@@ -408,16 +409,16 @@ START_TEST(height_per_index)
 		uint64_t index;
 		unsigned int height;
 	} cases[] = {
-		{ 0, 1 },
-		{ 63, 1 },
-		{ 64, 2 },
-		{ 4095, 2 },
-		{ 4096, 3 },
-		{ (UINT64_C(1) << 36) - 1, 6 },
-		{ UINT64_C(1) << 36, 7 },
-		{ (UINT64_C(1) << 60) - 1, 10 },
-		{ UINT64_C(1) << 60, 11 },
-		{ UINT64_MAX, 11 },
+		{0, 1},
+		{63, 1},
+		{64, 2},
+		{4095, 2},
+		{4096, 3},
+		{(UINT64_C(1) << 36) - 1, 6},
+		{UINT64_C(1) << 36, 7},
+		{(UINT64_C(1) << 60) - 1, 10},
+		{UINT64_C(1) << 60, 11},
+		{UINT64_MAX, 11},
 	};
 	struct radix_tree_root root;
 	unsigned int i;
@@ -425,9 +426,8 @@ START_TEST(height_per_index)
 	live_nodes = 0;
 	radix_tree_init(&root);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		ck_assert_int_eq(radix_tree_insert(&root, cases[i].index,
-						   ITEM(i)),
-				 0);
+		ck_assert_int_eq(
+			radix_tree_insert(&root, cases[i].index, ITEM(i)), 0);
 		ck_assert_uint_eq(root.height, cases[i].height);
 		ck_assert_int_eq(live_nodes, (long)cases[i].height);
 		ck_assert_ptr_eq(radix_tree_lookup(&root, cases[i].index),
@@ -537,8 +537,15 @@ START_TEST(insert_enomem_unwinds)
 {
 	/* Small keys first, so that later ones must raise the height. */
 	static const uint64_t keys[] = {
-		0, 7, 99, 1 << 20, 12345678, UINT64_C(1) << 40,
-		(UINT64_C(1) << 40) + 64, UINT64_MAX, UINT64_MAX - 64,
+		0,
+		7,
+		99,
+		1 << 20,
+		12345678,
+		UINT64_C(1) << 40,
+		(UINT64_C(1) << 40) + 64,
+		UINT64_MAX,
+		UINT64_MAX - 64,
 	};
 	struct radix_tree_root root;
 	struct model m;
@@ -591,9 +598,8 @@ START_TEST(gang_edges)
 	ck_assert_uint_eq(
 		radix_tree_gang_lookup(&root, res, idx, (1 << 20) + 1, 8), 0);
 	/* first_index above what the height covers. */
-	ck_assert_uint_eq(radix_tree_gang_lookup(&root, res, idx,
-						 UINT64_MAX - 5, 8),
-			  0);
+	ck_assert_uint_eq(
+		radix_tree_gang_lookup(&root, res, idx, UINT64_MAX - 5, 8), 0);
 	radix_tree_destroy(&root);
 }
 END_TEST
