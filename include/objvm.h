@@ -40,55 +40,55 @@ struct objvm;      /* one simulated machine */
 struct objvm_task; /* a task: credentials, descriptors, an address space */
 
 /* Sizes of the simulated machine (x86-64). */
-#define OBJVM_PAGE_SIZE 4096ULL
+#define OBJVM_PAGE_SIZE  4096ULL
 #define OBJVM_HPAGE_SIZE (2ULL << 20)
 
 /* mmap/mprotect protections: the Linux values. */
-#define OBJVM_PROT_NONE 0x0
-#define OBJVM_PROT_READ 0x1
+#define OBJVM_PROT_NONE  0x0
+#define OBJVM_PROT_READ  0x1
 #define OBJVM_PROT_WRITE 0x2
-#define OBJVM_PROT_EXEC 0x4
+#define OBJVM_PROT_EXEC  0x4
 
 /* mmap flags: the Linux x86-64 values, plus OBJVM_MAP_NONLINEAR. */
-#define OBJVM_MAP_SHARED 0x01
-#define OBJVM_MAP_PRIVATE 0x02
-#define OBJVM_MAP_FIXED 0x10
-#define OBJVM_MAP_ANONYMOUS 0x20
-#define OBJVM_MAP_LOCKED 0x2000
-#define OBJVM_MAP_NORESERVE 0x4000
-#define OBJVM_MAP_POPULATE 0x8000
-#define OBJVM_MAP_NONBLOCK 0x10000
-#define OBJVM_MAP_HUGETLB 0x40000
+#define OBJVM_MAP_SHARED          0x01
+#define OBJVM_MAP_PRIVATE         0x02
+#define OBJVM_MAP_FIXED           0x10
+#define OBJVM_MAP_ANONYMOUS       0x20
+#define OBJVM_MAP_LOCKED          0x2000
+#define OBJVM_MAP_NORESERVE       0x4000
+#define OBJVM_MAP_POPULATE        0x8000
+#define OBJVM_MAP_NONBLOCK        0x10000
+#define OBJVM_MAP_HUGETLB         0x40000
 #define OBJVM_MAP_FIXED_NOREPLACE 0x100000
-#define OBJVM_MAP_NONLINEAR 0x10000000 /* vm.nonlinear=pinned windows */
+#define OBJVM_MAP_NONLINEAR       0x10000000 /* vm.nonlinear=pinned windows */
 
 /* mremap flags. */
 #define OBJVM_MREMAP_MAYMOVE 1
-#define OBJVM_MREMAP_FIXED 2
+#define OBJVM_MREMAP_FIXED   2
 
 /* msync flags. */
-#define OBJVM_MS_ASYNC 1
+#define OBJVM_MS_ASYNC      1
 #define OBJVM_MS_INVALIDATE 2
-#define OBJVM_MS_SYNC 4
+#define OBJVM_MS_SYNC       4
 
 /* madvise advice. */
-#define OBJVM_MADV_NORMAL 0
-#define OBJVM_MADV_RANDOM 1
+#define OBJVM_MADV_NORMAL     0
+#define OBJVM_MADV_RANDOM     1
 #define OBJVM_MADV_SEQUENTIAL 2
-#define OBJVM_MADV_WILLNEED 3
-#define OBJVM_MADV_DONTNEED 4
+#define OBJVM_MADV_WILLNEED   3
+#define OBJVM_MADV_DONTNEED   4
 
 /* remap_file_pages flags. */
 #define OBJVM_MAP_NONBLOCK_REMAP OBJVM_MAP_NONBLOCK
 
 /* open flags: the Linux values. */
-#define OBJVM_O_RDONLY 00
-#define OBJVM_O_WRONLY 01
-#define OBJVM_O_RDWR 02
+#define OBJVM_O_RDONLY  00
+#define OBJVM_O_WRONLY  01
+#define OBJVM_O_RDWR    02
 #define OBJVM_O_ACCMODE 03
-#define OBJVM_O_CREAT 0100
-#define OBJVM_O_EXCL 0200
-#define OBJVM_O_TRUNC 01000
+#define OBJVM_O_CREAT   0100
+#define OBJVM_O_EXCL    0200
+#define OBJVM_O_TRUNC   01000
 
 /* Capabilities a non-root task may be given (root holds all). */
 #define OBJVM_CAP_IPC_LOCK (1u << 0)
@@ -101,13 +101,13 @@ enum objvm_check_level {
 };
 
 struct objvm_config {
-	uint64_t mem_bytes;      /* simulated RAM; 0 means 64 MiB */
-	uint64_t swap_bytes;     /* swap area; 0 means none */
-	unsigned int nr_hugepages;  /* initial huge page pool */
-	const char *backing_dir; /* NULL: files live inside objvm; else a
+	uint64_t mem_bytes;        /* simulated RAM; 0 means 64 MiB */
+	uint64_t swap_bytes;       /* swap area; 0 means none */
+	unsigned int nr_hugepages; /* initial huge page pool */
+	const char *backing_dir;   /* NULL: files live inside objvm; else a
 				    host directory holding one real file
 				    per objvm file */
-	uint64_t seed;           /* for every random choice the machine makes */
+	uint64_t seed; /* for every random choice the machine makes */
 	enum objvm_check_level check;
 };
 
@@ -193,8 +193,8 @@ OBJVM_API int objvm_open(struct objvm_task *task, const char *path, int flags);
 OBJVM_API int objvm_close(struct objvm_task *task, int fd);
 OBJVM_API int objvm_unlink(struct objvm_task *task, const char *path);
 OBJVM_API int objvm_ftruncate(struct objvm_task *task, int fd, int64_t size);
-OBJVM_API ssize_t objvm_pwrite(struct objvm_task *task, int fd,
-			       const void *buf, size_t len, int64_t off);
+OBJVM_API ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
+			       size_t len, int64_t off);
 OBJVM_API ssize_t objvm_pread(struct objvm_task *task, int fd, void *buf,
 			      size_t len, int64_t off);
 OBJVM_API int objvm_fsync(struct objvm_task *task, int fd);
@@ -217,8 +217,7 @@ OBJVM_API int objvm_msync(struct objvm_task *task, uint64_t addr, uint64_t len,
 			  int flags);
 OBJVM_API int objvm_madvise(struct objvm_task *task, uint64_t addr,
 			    uint64_t len, int advice);
-OBJVM_API int objvm_mlock(struct objvm_task *task, uint64_t addr,
-			  uint64_t len);
+OBJVM_API int objvm_mlock(struct objvm_task *task, uint64_t addr, uint64_t len);
 OBJVM_API int objvm_munlock(struct objvm_task *task, uint64_t addr,
 			    uint64_t len);
 /* @vec gets one byte per page, bit 0 set when resident. */

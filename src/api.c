@@ -18,10 +18,10 @@
 
 #define T(x) ((struct task *)(x))
 
-#define TASK_ALIVE(t)                                                          \
-	do {                                                                   \
-		if (!(t) || !atomic_load(&T(t)->alive))                        \
-			return -ESRCH;                                         \
+#define TASK_ALIVE(t)                                   \
+	do {                                            \
+		if (!(t) || !atomic_load(&T(t)->alive)) \
+			return -ESRCH;                  \
 	} while (0)
 
 /* Ends a state-changing call: runs the checker when asked to. */
@@ -41,18 +41,29 @@ static const struct {
 	int err;
 	const char *name;
 } errnames[] = {
-	{ EPERM, "EPERM" },	{ ENOENT, "ENOENT" },
-	{ ESRCH, "ESRCH" },	{ EINTR, "EINTR" },
-	{ EIO, "EIO" },		{ EBADF, "EBADF" },
-	{ EAGAIN, "EAGAIN" },	{ ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" },	{ EFAULT, "EFAULT" },
-	{ EBUSY, "EBUSY" },	{ EEXIST, "EEXIST" },
-	{ ENODEV, "ENODEV" },	{ EINVAL, "EINVAL" },
-	{ EMFILE, "EMFILE" },	{ ETXTBSY, "ETXTBSY" },
-	{ EFBIG, "EFBIG" },	{ ENOSPC, "ENOSPC" },
-	{ ERANGE, "ERANGE" },	{ ENAMETOOLONG, "ENAMETOOLONG" },
-	{ ENOSYS, "ENOSYS" },	{ EOVERFLOW, "EOVERFLOW" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" },
+	{EPERM, "EPERM"},
+	{ENOENT, "ENOENT"},
+	{ESRCH, "ESRCH"},
+	{EINTR, "EINTR"},
+	{EIO, "EIO"},
+	{EBADF, "EBADF"},
+	{EAGAIN, "EAGAIN"},
+	{ENOMEM, "ENOMEM"},
+	{EACCES, "EACCES"},
+	{EFAULT, "EFAULT"},
+	{EBUSY, "EBUSY"},
+	{EEXIST, "EEXIST"},
+	{ENODEV, "ENODEV"},
+	{EINVAL, "EINVAL"},
+	{EMFILE, "EMFILE"},
+	{ETXTBSY, "ETXTBSY"},
+	{EFBIG, "EFBIG"},
+	{ENOSPC, "ENOSPC"},
+	{ERANGE, "ERANGE"},
+	{ENAMETOOLONG, "ENAMETOOLONG"},
+	{ENOSYS, "ENOSYS"},
+	{EOVERFLOW, "EOVERFLOW"},
+	{EOPNOTSUPP, "EOPNOTSUPP"},
 };
 
 const char *objvm_errname(int err)
@@ -107,8 +118,7 @@ int objvm_sysctl_set(struct objvm *vm, const char *name, const char *value)
 	return sysctl_set(vm, name, value);
 }
 
-int objvm_sysctl_get(struct objvm *vm, const char *name, char *buf,
-		     size_t len)
+int objvm_sysctl_get(struct objvm *vm, const char *name, char *buf, size_t len)
 {
 	return sysctl_get(vm, name, buf, len);
 }
@@ -357,12 +367,11 @@ int objvm_mremap(struct objvm_task *task, uint64_t old_addr, uint64_t old_len,
 {
 	TASK_ALIVE(task);
 	return api_end(T(task)->vm,
-		       do_mremap(T(task)->mm, old_addr, old_len, new_len,
-				 flags, new_addr, out_addr));
+		       do_mremap(T(task)->mm, old_addr, old_len, new_len, flags,
+				 new_addr, out_addr));
 }
 
-int objvm_msync(struct objvm_task *task, uint64_t addr, uint64_t len,
-		int flags)
+int objvm_msync(struct objvm_task *task, uint64_t addr, uint64_t len, int flags)
 {
 	TASK_ALIVE(task);
 	return api_end(T(task)->vm, do_msync(T(task)->mm, addr, len, flags));
@@ -372,16 +381,14 @@ int objvm_madvise(struct objvm_task *task, uint64_t addr, uint64_t len,
 		  int advice)
 {
 	TASK_ALIVE(task);
-	return api_end(T(task)->vm,
-		       do_madvise(T(task)->mm, addr, len, advice));
+	return api_end(T(task)->vm, do_madvise(T(task)->mm, addr, len, advice));
 }
 
 int objvm_mlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
-	return api_end(T(task)->vm,
-		       do_mlock(T(task)->mm, addr, len, true,
-				task_capable_ipc_lock(T(task))));
+	return api_end(T(task)->vm, do_mlock(T(task)->mm, addr, len, true,
+					     task_capable_ipc_lock(T(task))));
 }
 
 int objvm_munlock(struct objvm_task *task, uint64_t addr, uint64_t len)
@@ -398,9 +405,8 @@ int objvm_mincore(struct objvm_task *task, uint64_t addr, uint64_t len,
 	return do_mincore(T(task)->mm, addr, len, vec);
 }
 
-int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr,
-			   uint64_t len, int prot, uint64_t pgoff, int flags,
-			   int fd)
+int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr, uint64_t len,
+			   int prot, uint64_t pgoff, int flags, int fd)
 {
 	TASK_ALIVE(task);
 	(void)addr;
@@ -475,14 +481,14 @@ int objvm_store(struct objvm_task *task, uint64_t addr, const void *buf,
 		size_t len, uint64_t *fault_addr)
 {
 	TASK_ALIVE(task);
-	return access_end(T(task), task_access(T(task), addr, (void *)buf,
-					       len, true, fault_addr));
+	return access_end(T(task), task_access(T(task), addr, (void *)buf, len,
+					       true, fault_addr));
 }
 
 int objvm_touch(struct objvm_task *task, uint64_t addr, uint64_t len,
 		bool write, uint64_t *fault_addr)
 {
 	TASK_ALIVE(task);
-	return access_end(T(task), task_touch(T(task), addr, len, write,
-					      fault_addr));
+	return access_end(T(task),
+			  task_touch(T(task), addr, len, write, fault_addr));
 }

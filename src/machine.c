@@ -15,7 +15,7 @@ _Thread_local struct vm_stats_tls vm_stats_tls;
 static atomic_uint_fast64_t next_vm_id = 1;
 
 #define DEFAULT_MEM (64ULL << 20)
-#define MAX_MEM (64ULL << 30)
+#define MAX_MEM     (64ULL << 30)
 
 static int machine_memory(struct objvm *vm, uint64_t bytes)
 {

@@ -15,8 +15,8 @@ struct sysctls {
 	_Atomic int swappiness;     /* vm.swappiness */
 	_Atomic int nonlinear;      /* vm.nonlinear: enum nonlinear_policy */
 	_Atomic int nonlinear_unprivileged;
-	_Atomic int rmap;           /* vm.rmap: enum rmap_scheme */
-	_Atomic long nr_hugepages;  /* vm.nr_hugepages */
+	_Atomic int rmap;          /* vm.rmap: enum rmap_scheme */
+	_Atomic long nr_hugepages; /* vm.nr_hugepages */
 };
 
 struct objvm {
@@ -25,26 +25,26 @@ struct objvm {
 	uint64_t seed;
 
 	/* Physical memory: fixed at creation. */
-	unsigned char *mem;   /* nr_frames * PAGE_SIZE bytes, one host map */
-	struct page *pages;   /* one per frame, indexed by frame number */
+	unsigned char *mem; /* nr_frames * PAGE_SIZE bytes, one host map */
+	struct page *pages; /* one per frame, indexed by frame number */
 	unsigned long nr_frames;
-	struct zone zone;     /* the buddy allocator */
+	struct zone zone;       /* the buddy allocator */
 	struct page *zero_page; /* the shared zero page (PG_reserved) */
 
 	/* Files. */
-	struct vm_lock ns_lock;        /* LOCK_NAMESPACE: the namespace */
-	struct namespace *ns;          /* path -> inode, see fs/fs.h */
-	char *backing_dir;             /* NULL: files live in objvm */
-	struct list_head inodes;       /* every live inode, under ns_lock */
+	struct vm_lock ns_lock;  /* LOCK_NAMESPACE: the namespace */
+	struct namespace *ns;    /* path -> inode, see fs/fs.h */
+	char *backing_dir;       /* NULL: files live in objvm */
+	struct list_head inodes; /* every live inode, under ns_lock */
 
 	/* Tasks. */
-	struct vm_lock tasks_lock;     /* LOCK_TASKS: the list, next_pid */
-	struct list_head tasks;        /* every task, zombies included */
+	struct vm_lock tasks_lock; /* LOCK_TASKS: the list, next_pid */
+	struct list_head tasks;    /* every task, zombies included */
 	int next_pid;
-	atomic_int nr_live_tasks;      /* makes vm.rmap -EBUSY once > 0 */
+	atomic_int nr_live_tasks; /* makes vm.rmap -EBUSY once > 0 */
 
 	/* Page-cache / anon pages on the LRU (reclaim fills this in). */
-	struct vm_lock lru_lock;       /* LOCK_LRU */
+	struct vm_lock lru_lock; /* LOCK_LRU */
 	struct list_head lru_active, lru_inactive;
 
 	struct sysctls sysctl;
@@ -66,7 +66,7 @@ struct objvm {
 	} hook;
 
 	/* Counters: one block per host thread that has used this machine. */
-	struct vm_lock stats_lock;     /* LOCK_STATS: stats_blocks */
+	struct vm_lock stats_lock; /* LOCK_STATS: stats_blocks */
 	struct list_head stats_blocks;
 };
 
@@ -96,8 +96,11 @@ void vm_destroy(struct objvm *vm);
 uint64_t vm_stat_sum(struct objvm *vm, enum vm_stat_item item);
 
 /* sysctl.c */
-enum nonlinear_policy { NONLINEAR_PAGEABLE, NONLINEAR_EMULATED,
-			NONLINEAR_PINNED };
+enum nonlinear_policy {
+	NONLINEAR_PAGEABLE,
+	NONLINEAR_EMULATED,
+	NONLINEAR_PINNED
+};
 enum rmap_scheme { RMAP_OBJRMAP, RMAP_OBJRMAP_LIST, RMAP_PTECHAIN };
 int sysctl_set(struct objvm *vm, const char *name, const char *value);
 int sysctl_get(struct objvm *vm, const char *name, char *buf, size_t len);

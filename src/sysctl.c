@@ -9,10 +9,8 @@
 
 #include "machine.h"
 
-static const char *const nonlinear_names[] = { "pageable", "emulated",
-					       "pinned" };
-static const char *const rmap_names[] = { "objrmap", "objrmap-list",
-					  "ptechain" };
+static const char *const nonlinear_names[] = {"pageable", "emulated", "pinned"};
+static const char *const rmap_names[] = {"objrmap", "objrmap-list", "ptechain"};
 
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
@@ -89,13 +87,15 @@ int sysctl_get(struct objvm *vm, const char *name, char *buf, size_t len)
 		n = snprintf(buf, len, "%ld",
 			     (long)atomic_load(&vm->sysctl.max_map_count));
 	else if (strcmp(name, "vm.swappiness") == 0)
-		n = snprintf(buf, len, "%d", atomic_load(&vm->sysctl.swappiness));
+		n = snprintf(buf, len, "%d",
+			     atomic_load(&vm->sysctl.swappiness));
 	else if (strcmp(name, "vm.nonlinear_unprivileged") == 0)
 		n = snprintf(buf, len, "%d",
 			     atomic_load(&vm->sysctl.nonlinear_unprivileged));
 	else if (strcmp(name, "vm.nonlinear") == 0)
-		n = snprintf(buf, len, "%s",
-			     nonlinear_names[atomic_load(&vm->sysctl.nonlinear)]);
+		n = snprintf(
+			buf, len, "%s",
+			nonlinear_names[atomic_load(&vm->sysctl.nonlinear)]);
 	else if (strcmp(name, "vm.rmap") == 0)
 		n = snprintf(buf, len, "%s",
 			     rmap_names[atomic_load(&vm->sysctl.rmap)]);

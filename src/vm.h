@@ -17,23 +17,23 @@
 
 #include "objvm.h"
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
-#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define PAGE_SHIFT  12
+#define PAGE_SIZE   (1UL << PAGE_SHIFT)
+#define PAGE_MASK   (~(PAGE_SIZE - 1))
 #define HPAGE_SHIFT 21
-#define HPAGE_SIZE (1UL << HPAGE_SHIFT)
+#define HPAGE_SIZE  (1UL << HPAGE_SHIFT)
 #define HPAGE_ORDER (HPAGE_SHIFT - PAGE_SHIFT)
 
 /* User address space: x86-64 with 4-level tables, the top page excluded. */
-#define TASK_SIZE ((1UL << 47) - PAGE_SIZE)
+#define TASK_SIZE     ((1UL << 47) - PAGE_SIZE)
 #define MMAP_MIN_ADDR 0x10000UL
 /* Where top-down placement starts: below a notional 8 MiB stack gap. */
-#define MMAP_BASE 0x7f0000000000UL
+#define MMAP_BASE     0x7f0000000000UL
 
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b)     ((a) < (b) ? (a) : (b))
+#define MAX(a, b)     ((a) > (b) ? (a) : (b))
 
 typedef uint64_t pgoff_t; /* a file offset in pages */
 typedef uint64_t pte_t;   /* one page-table entry; see pgtable/pgtable.h */
@@ -47,7 +47,7 @@ struct inode;
 struct address_space;
 struct anon_vma;
 
-#define container_of(ptr, type, member)                                        \
+#define container_of(ptr, type, member) \
 	((type *)((char *)(ptr)-offsetof(type, member)))
 
 /* --- assertions (STYLE.md 4.6) ------------------------------------------ */
@@ -57,15 +57,15 @@ void vm_bug(const char *file, int line, const char *cond,
 void vm_warn(const char *file, int line, const char *cond);
 
 #if OBJVM_DEBUG
-#define VM_BUG_ON(cond)                                                        \
+#define VM_BUG_ON(cond) \
 	((cond) ? vm_bug(__FILE__, __LINE__, #cond, NULL) : (void)0)
-#define VM_BUG_ON_PAGE(cond, page)                                             \
+#define VM_BUG_ON_PAGE(cond, page) \
 	((cond) ? vm_bug(__FILE__, __LINE__, #cond, (page)) : (void)0)
 #define VM_WARN_ON(cond) ((cond) ? vm_warn(__FILE__, __LINE__, #cond) : (void)0)
 #else
-#define VM_BUG_ON(cond) ((void)sizeof(cond))
+#define VM_BUG_ON(cond)            ((void)sizeof(cond))
 #define VM_BUG_ON_PAGE(cond, page) ((void)sizeof(cond), (void)sizeof(page))
-#define VM_WARN_ON(cond) ((void)sizeof(cond))
+#define VM_WARN_ON(cond)           ((void)sizeof(cond))
 #endif
 
 /* --- intrusive doubly linked lists --------------------------------------- */
@@ -113,10 +113,10 @@ static inline void list_del(struct list_head *n)
 }
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
-#define list_for_each(pos, head)                                               \
+#define list_for_each(pos, head) \
 	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
-#define list_for_each_safe(pos, n, head)                                       \
-	for ((pos) = (head)->next, (n) = (pos)->next; (pos) != (head);         \
+#define list_for_each_safe(pos, n, head)                               \
+	for ((pos) = (head)->next, (n) = (pos)->next; (pos) != (head); \
 	     (pos) = (n), (n) = (pos)->next)
 
 /* --- locks -----------------------------------------------------------------
@@ -187,43 +187,43 @@ bool lockdep_held(const void *lock);
  * One block per host thread per machine, written only by its thread and
  * summed on read, so counting never becomes a shared hot spot.
  */
-#define VM_STAT_LIST(X)                                                        \
-	X(fault_anon, "anonymous first-touch faults")                         \
-	X(fault_zero, "read faults that mapped the zero page")                \
-	X(fault_file_minor, "file faults served from the page cache")         \
-	X(fault_file_major, "file faults that read the backing store")        \
-	X(fault_cow, "copy-on-write faults")                                  \
-	X(fault_wp, "write faults that only made a pte writable")             \
-	X(fault_sigbus, "faults that raised SIGBUS")                          \
-	X(fault_sigsegv, "faults that raised SIGSEGV")                        \
-	X(fault_oom, "faults that found no memory")                           \
-	X(fault_retry, "faults retried after a racing truncate")              \
-	X(tlb_hit, "software TLB hits")                                       \
-	X(tlb_miss, "software TLB misses")                                    \
-	X(tlb_flush_page, "software TLB entries invalidated")                 \
-	X(tlb_flush_all, "software TLB full flushes")                         \
-	X(pte_set, "ptes written")                                            \
-	X(pte_zap, "present ptes zapped")                                     \
-	X(pgtable_alloc, "page-table pages allocated")                        \
-	X(pgtable_free, "page-table pages freed")                             \
-	X(vma_alloc, "VMAs created")                                          \
-	X(vma_merge, "VMA merges")                                            \
-	X(vma_split, "VMA splits")                                            \
-	X(rmap_vma_visit, "VMAs visited by rmap and truncate walks")          \
-	X(truncate_unmap, "ptes removed by truncate")                         \
-	X(pagecache_add, "pages added to the page cache")                     \
-	X(pagecache_remove, "pages removed from the page cache")              \
-	X(page_alloc, "frames allocated")                                     \
-	X(page_free, "frames freed")                                          \
-	X(writeback, "pages written back to the backing store")               \
-	X(readpage, "pages read from the backing store")                      \
+#define VM_STAT_LIST(X)                                                \
+	X(fault_anon, "anonymous first-touch faults")                  \
+	X(fault_zero, "read faults that mapped the zero page")         \
+	X(fault_file_minor, "file faults served from the page cache")  \
+	X(fault_file_major, "file faults that read the backing store") \
+	X(fault_cow, "copy-on-write faults")                           \
+	X(fault_wp, "write faults that only made a pte writable")      \
+	X(fault_sigbus, "faults that raised SIGBUS")                   \
+	X(fault_sigsegv, "faults that raised SIGSEGV")                 \
+	X(fault_oom, "faults that found no memory")                    \
+	X(fault_retry, "faults retried after a racing truncate")       \
+	X(tlb_hit, "software TLB hits")                                \
+	X(tlb_miss, "software TLB misses")                             \
+	X(tlb_flush_page, "software TLB entries invalidated")          \
+	X(tlb_flush_all, "software TLB full flushes")                  \
+	X(pte_set, "ptes written")                                     \
+	X(pte_zap, "present ptes zapped")                              \
+	X(pgtable_alloc, "page-table pages allocated")                 \
+	X(pgtable_free, "page-table pages freed")                      \
+	X(vma_alloc, "VMAs created")                                   \
+	X(vma_merge, "VMA merges")                                     \
+	X(vma_split, "VMA splits")                                     \
+	X(rmap_vma_visit, "VMAs visited by rmap and truncate walks")   \
+	X(truncate_unmap, "ptes removed by truncate")                  \
+	X(pagecache_add, "pages added to the page cache")              \
+	X(pagecache_remove, "pages removed from the page cache")       \
+	X(page_alloc, "frames allocated")                              \
+	X(page_free, "frames freed")                                   \
+	X(writeback, "pages written back to the backing store")        \
+	X(readpage, "pages read from the backing store")               \
 	X(fork_pte_copy, "ptes copied by fork")
 
 enum vm_stat_item {
 #define VM_STAT_ENUM(name, help) STAT_##name,
 	VM_STAT_LIST(VM_STAT_ENUM)
 #undef VM_STAT_ENUM
-	NR_VM_STATS
+		NR_VM_STATS
 };
 
 struct vm_stats {

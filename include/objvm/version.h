@@ -11,8 +11,8 @@
 #define OBJVM_VERSION_MINOR 1
 #define OBJVM_VERSION_PATCH 0
 
-#define OBJVM_VERSION_HEX                                                      \
-	((OBJVM_VERSION_MAJOR << 16) | (OBJVM_VERSION_MINOR << 8) |            \
+#define OBJVM_VERSION_HEX                                           \
+	((OBJVM_VERSION_MAJOR << 16) | (OBJVM_VERSION_MINOR << 8) | \
 	 (OBJVM_VERSION_PATCH))
 
 #define OBJVM_VERSION_STRING "0.1.0"

@@ -26,7 +26,7 @@
 
 struct checker {
 	struct objvm *vm;
-	int *ptes;   /* per frame: present ptes that map it */
+	int *ptes; /* per frame: present ptes that map it */
 	char *buf;
 	size_t len;
 	bool failed;
@@ -61,8 +61,7 @@ static const char *vma_name(const struct vma *vma)
 }
 
 /* I3, I4: what a pte may hold in its VMA. */
-static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep,
-			  void *arg)
+static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
 {
 	struct pte_check *pc = arg;
 	struct checker *c = pc->c;
@@ -79,8 +78,10 @@ static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep,
 	}
 	if (!pte_present(pte)) {
 		if (pte_file(pte) && !vma_is_nonlinear(vma))
-			fail(c, "I4 task %d: file pte at 0x%llx in linear VMA "
-				"%s", pc->t->pid, (unsigned long long)addr,
+			fail(c,
+			     "I4 task %d: file pte at 0x%llx in linear VMA "
+			     "%s",
+			     pc->t->pid, (unsigned long long)addr,
 			     vma_name(vma));
 		else if (pte_swap(pte))
 			fail(c, "I4 task %d: swap pte at 0x%llx without swap",
@@ -104,15 +105,17 @@ static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep,
 	else if (vma->file && !vma_is_nonlinear(vma) && !page_is_anon(page) &&
 		 (page_file_mapping(page) != &vma->file->inode->mapping ||
 		  page->index != linear_page_index(vma, addr)))
-		fail(c, "I3 task %d: pte at 0x%llx in %s maps page index %llu,"
-			" not the file page %llu", pc->t->pid,
-		     (unsigned long long)addr, vma_name(vma),
+		fail(c,
+		     "I3 task %d: pte at 0x%llx in %s maps page index %llu,"
+		     " not the file page %llu",
+		     pc->t->pid, (unsigned long long)addr, vma_name(vma),
 		     (unsigned long long)page->index,
 		     (unsigned long long)linear_page_index(vma, addr));
 	else if (!vma->file && !page_is_anon(page))
-		fail(c, "I3 task %d: anonymous VMA maps non-anonymous frame "
-			"%lu at 0x%llx", pc->t->pid, pfn,
-		     (unsigned long long)addr);
+		fail(c,
+		     "I3 task %d: anonymous VMA maps non-anonymous frame "
+		     "%lu at 0x%llx",
+		     pc->t->pid, pfn, (unsigned long long)addr);
 }
 
 /* M1, M2, M4 for one mm, and the file VMAs for M3. */
@@ -131,16 +134,17 @@ static void check_vmas(struct checker *c, struct task *t)
 			locked += vma_pages(vma);
 		if ((vma->start | vma->end) & ~PAGE_MASK ||
 		    vma->start >= vma->end || vma->end > TASK_SIZE)
-			fail(c, "M1 task %d: VMA 0x%llx-0x%llx malformed", t->pid,
-			     (unsigned long long)vma->start,
+			fail(c, "M1 task %d: VMA 0x%llx-0x%llx malformed",
+			     t->pid, (unsigned long long)vma->start,
 			     (unsigned long long)vma->end);
 		if (prev && prev->end > vma->start)
 			fail(c, "M1 task %d: VMAs overlap at 0x%llx", t->pid,
 			     (unsigned long long)vma->start);
 		if (prev && vma_can_merge(prev, vma))
-			fail(c, "M2 task %d: VMAs at 0x%llx and 0x%llx should "
-				"be merged", t->pid,
-			     (unsigned long long)prev->start,
+			fail(c,
+			     "M2 task %d: VMAs at 0x%llx and 0x%llx should "
+			     "be merged",
+			     t->pid, (unsigned long long)prev->start,
 			     (unsigned long long)vma->start);
 		if (vma->mm != mm)
 			fail(c, "M1 task %d: VMA 0x%llx has a foreign mm",
@@ -148,12 +152,13 @@ static void check_vmas(struct checker *c, struct task *t)
 		prev = vma;
 	}
 	if (n != mm->map_count || n > max + 1)
-		fail(c, "M1 task %d: %d VMAs, map_count %d, max %ld", t->pid,
-		     n, mm->map_count, max);
+		fail(c, "M1 task %d: %d VMAs, map_count %d, max %ld", t->pid, n,
+		     mm->map_count, max);
 	if (total != mm->total_vm || locked != mm->locked_vm)
-		fail(c, "M1 task %d: VMAs span %lu pages (%lu locked), mm "
-			"counts %lu (%lu)", t->pid, total, locked, mm->total_vm,
-		     mm->locked_vm);
+		fail(c,
+		     "M1 task %d: VMAs span %lu pages (%lu locked), mm "
+		     "counts %lu (%lu)",
+		     t->pid, total, locked, mm->total_vm, mm->locked_vm);
 }
 
 static bool vma_in_i_mmap(struct vma *vma)
@@ -179,8 +184,8 @@ static void note_linear(struct checker *c, struct address_space *mapping)
 {
 	if (c->nr_linear == c->cap_linear) {
 		c->cap_linear = c->cap_linear ? 2 * c->cap_linear : 64;
-		c->linear = realloc(c->linear,
-				    c->cap_linear * sizeof(*c->linear));
+		c->linear =
+			realloc(c->linear, c->cap_linear * sizeof(*c->linear));
 		if (!c->linear) {
 			fprintf(stderr, "objvm: check: out of host memory\n");
 			abort();
@@ -198,9 +203,11 @@ static void check_links(struct checker *c, struct task *t)
 
 	vma_for_each(vma, t->mm) {
 		if (vma->file && !vma_in_i_mmap(vma))
-			fail(c, "M3 task %d: VMA 0x%llx of %s is not in its "
-				"i_mmap", t->pid,
-			     (unsigned long long)vma->start, vma_name(vma));
+			fail(c,
+			     "M3 task %d: VMA 0x%llx of %s is not in its "
+			     "i_mmap",
+			     t->pid, (unsigned long long)vma->start,
+			     vma_name(vma));
 		if (vma->file && !vma_is_nonlinear(vma))
 			note_linear(c, &vma->file->inode->mapping);
 		if (!vma->anon_vma)
@@ -234,15 +241,17 @@ static void check_tlb(struct checker *c, struct task *t)
 		if (!pte_present(pte) ||
 		    frame != c->vm->mem + (pte & PTE_PFN_MASK) ||
 		    ((tag & TLB_WRITE) && !(pte_write(pte) && pte_dirty(pte))))
-			fail(c, "I7 task %d: TLB entry for 0x%llx is stale (pte "
-				"%#llx)", t->pid, (unsigned long long)addr,
+			fail(c,
+			     "I7 task %d: TLB entry for 0x%llx is stale (pte "
+			     "%#llx)",
+			     t->pid, (unsigned long long)addr,
 			     (unsigned long long)pte);
 	}
 }
 
 static void check_task(struct checker *c, struct task *t)
 {
-	struct pte_check pc = { .c = c, .t = t };
+	struct pte_check pc = {.c = c, .t = t};
 
 	if (!atomic_load(&t->alive) || !t->mm)
 		return;
@@ -272,8 +281,9 @@ static void check_mappings(struct checker *c)
 		for (j = i; j < c->nr_linear && c->linear[j] == m; j++)
 			;
 		if (m->i_mmap.count != j - i || !itree_check(&m->i_mmap))
-			fail(c, "A3 mapping %s: i_mmap holds %lu VMAs, %zu map "
-				"it linearly",
+			fail(c,
+			     "A3 mapping %s: i_mmap holds %lu VMAs, %zu map "
+			     "it linearly",
 			     m->host->path ? m->host->path : "[shmem]",
 			     m->i_mmap.count, j - i);
 	}
@@ -317,23 +327,27 @@ static void check_pages(struct checker *c)
 			continue;
 		if (page_test_flag(page, PG_pgtable)) {
 			if (refs != 1 || maps)
-				fail(c, "P2 page-table frame %lu: refcount %d "
-					"mapcount %d", pfn, refs, maps);
+				fail(c,
+				     "P2 page-table frame %lu: refcount %d "
+				     "mapcount %d",
+				     pfn, refs, maps);
 			continue;
 		}
 		if (maps != c->ptes[pfn])
 			fail(c, "P6 frame %lu: mapcount %d but %d ptes map it",
 			     pfn, maps, c->ptes[pfn]);
 		else if (refs != maps + cached)
-			fail(c, "P2 frame %lu: refcount %d, expected %d (%d "
-				"ptes%s)", pfn, refs, maps + cached, maps,
+			fail(c,
+			     "P2 frame %lu: refcount %d, expected %d (%d "
+			     "ptes%s)",
+			     pfn, refs, maps + cached, maps,
 			     cached ? " + page cache" : "");
 	}
 }
 
 int check_machine(struct objvm *vm, char *buf, size_t len)
 {
-	struct checker c = { .vm = vm, .buf = buf, .len = len };
+	struct checker c = {.vm = vm, .buf = buf, .len = len};
 	struct list_head *pos;
 
 	if (len)

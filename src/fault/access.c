@@ -146,8 +146,7 @@ int task_touch(struct task *t, uint64_t addr, uint64_t len, bool write,
 	if (addr + len < addr)
 		len = UINT64_MAX - addr;
 	end = addr + len;
-	for (page = addr; page < end;
-	     page = (page & PAGE_MASK) + PAGE_SIZE) {
+	for (page = addr; page < end; page = (page & PAGE_MASK) + PAGE_SIZE) {
 		ret = task_access(t, page, &byte, 1, false, fault_addr);
 		if (!ret && write)
 			ret = task_access(t, page, &byte, 1, true, fault_addr);

@@ -9,11 +9,11 @@
 #include "vm.h"
 
 enum fault_result {
-	VM_FAULT_MINOR,  /* served from memory */
-	VM_FAULT_MAJOR,  /* read the backing store */
-	VM_FAULT_SIGBUS, /* no page there (past EOF) */
+	VM_FAULT_MINOR,   /* served from memory */
+	VM_FAULT_MAJOR,   /* read the backing store */
+	VM_FAULT_SIGBUS,  /* no page there (past EOF) */
 	VM_FAULT_SIGSEGV, /* no VMA, or the VMA forbids the access */
-	VM_FAULT_OOM,    /* no frame could be had */
+	VM_FAULT_OOM,     /* no frame could be had */
 };
 
 /*
@@ -23,8 +23,8 @@ enum fault_result {
  * around reading a page.  On success the pte is present and allows the
  * access, and the TLB has been filled with it.
  */
-enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma,
-				  uint64_t addr, bool write);
+enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
+				  bool write);
 
 /* Looks up the VMA and checks the access before faulting (the arch fault
  * handler).  Context: mmap_lock held for reading. */

@@ -31,14 +31,13 @@
 #include "vma/vma.h"
 
 /* Fault again from the top: the pte changed while the lock was dropped. */
-#define VM_FAULT_AGAIN ((enum fault_result)-1)
+#define VM_FAULT_AGAIN ((enum fault_result) - 1)
 
 /*
  * The pte now allows the access: mark it young (and dirty for a write)
  * and fill the TLB.  Context: page_table_lock held.
  */
-static void finish_fault(struct mm *mm, uint64_t addr, pte_t *ptep,
-			 bool write)
+static void finish_fault(struct mm *mm, uint64_t addr, pte_t *ptep, bool write)
 {
 	pte_t pte = pte_read(ptep) | _PAGE_ACCESSED;
 
@@ -93,8 +92,7 @@ static enum fault_result do_anonymous_page(struct mm *mm, struct vma *vma,
 }
 
 /* A private copy of @src (the zero page or a file page) for @vma. */
-static struct page *cow_copy(struct mm *mm, struct vma *vma,
-			     struct page *src)
+static struct page *cow_copy(struct mm *mm, struct vma *vma, struct page *src)
 {
 	struct objvm *vm = mm->vm;
 	struct page *page;
@@ -293,8 +291,8 @@ static enum fault_result handle_pte_fault(struct mm *mm, struct vma *vma,
 	return VM_FAULT_MINOR;
 }
 
-enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma,
-				  uint64_t addr, bool write)
+enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
+				  bool write)
 {
 	enum fault_result ret;
 

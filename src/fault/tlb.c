@@ -16,10 +16,9 @@ void tlb_fill(struct tlb *tlb, uint64_t addr, unsigned char *frame,
 	struct tlb_entry *e = tlb_slot(tlb, vpn);
 
 	atomic_store_explicit(&e->frame, frame, memory_order_relaxed);
-	atomic_store_explicit(&e->tag,
-			      (vpn << 2) | TLB_VALID |
-				      (writable ? TLB_WRITE : 0),
-			      memory_order_seq_cst);
+	atomic_store_explicit(
+		&e->tag, (vpn << 2) | TLB_VALID | (writable ? TLB_WRITE : 0),
+		memory_order_seq_cst);
 }
 
 void tlb_flush_page(struct objvm *vm, struct tlb *tlb, uint64_t addr)
@@ -51,7 +50,8 @@ void tlb_flush_range(struct objvm *vm, struct tlb *tlb, uint64_t start,
 	}
 	for (i = 0; i < TLB_ENTRIES; i++) {
 		uint64_t vpn = atomic_load_explicit(&tlb->e[i].tag,
-						    memory_order_relaxed) >> 2;
+						    memory_order_relaxed) >>
+			       2;
 		uint64_t a = vpn << PAGE_SHIFT;
 
 		if (a >= start && a < end)

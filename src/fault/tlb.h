@@ -31,8 +31,8 @@
 #include "vm.h"
 
 #define TLB_ENTRIES 256
-#define TLB_VALID 1ULL
-#define TLB_WRITE 2ULL
+#define TLB_VALID   1ULL
+#define TLB_WRITE   2ULL
 
 struct tlb_entry {
 	_Atomic uint64_t tag; /* vpn << 2 | TLB_WRITE | TLB_VALID, or 0 */

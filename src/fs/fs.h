@@ -56,7 +56,7 @@ struct address_space {
 
 	/* LOCK_I_MMAP (i_mmap_lock): */
 	struct vm_lock i_mmap_lock;
-	struct itree_root i_mmap;           /* linear VMAs, by pgoff range */
+	struct itree_root i_mmap;          /* linear VMAs, by pgoff range */
 	struct list_head i_mmap_nonlinear; /* VM_NONLINEAR VMAs */
 	unsigned long i_mmap_writable;     /* VM_SHARED VMAs */
 	/*
@@ -78,15 +78,15 @@ struct inode {
 	struct vm_lock i_sem;
 	_Atomic int64_t i_size; /* written under i_sem; read anywhere */
 
-	char *path;          /* the name it was created under (kept after
+	char *path;  /* the name it was created under (kept after
 				unlink, for maps); NULL for shmem */
-	bool linked;         /* still in the namespace (ns_lock) */
+	bool linked; /* still in the namespace (ns_lock) */
 	enum backing_kind backing;
-	int host_fd;         /* BACKING_HOST */
+	int host_fd;                   /* BACKING_HOST */
 	struct radix_tree_root blocks; /* BACKING_MEMORY: index -> 4 KiB
 					  block (under i_sem or the page
 					  lock of that index) */
-	struct vm_lock blocks_lock; /* LOCK_BACKING: ->blocks */
+	struct vm_lock blocks_lock;    /* LOCK_BACKING: ->blocks */
 
 	/*
 	 * I_FREEING from the last iput() until the cache is empty and the
@@ -100,12 +100,12 @@ struct inode {
 };
 
 #define I_FREEING 1
-#define I_CLEAR 2
+#define I_CLEAR   2
 
 struct file {
 	struct inode *inode;
-	int flags;           /* OBJVM_O_* access mode */
-	atomic_int f_count;  /* descriptors + VMAs */
+	int flags;          /* OBJVM_O_* access mode */
+	atomic_int f_count; /* descriptors + VMAs */
 };
 
 static inline int64_t i_size_read(const struct inode *inode)
@@ -129,8 +129,7 @@ int fs_init(struct objvm *vm, const char *backing_dir);
 void fs_destroy(struct objvm *vm);
 
 /* Returns a new struct file (f_count 1) or a negative errno. */
-int filp_open(struct objvm *vm, const char *path, int flags,
-	      struct file **out);
+int filp_open(struct objvm *vm, const char *path, int flags, struct file **out);
 /* An unnamed shmem inode of @size bytes for MAP_SHARED|MAP_ANONYMOUS. */
 int shmem_file_setup(struct objvm *vm, int64_t size, struct file **out);
 int fs_unlink(struct objvm *vm, const char *path);

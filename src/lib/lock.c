@@ -80,7 +80,6 @@ void lockdep_acquire(enum lock_rank rank, const void *lock, bool nested)
 #endif
 }
 
-
 void lockdep_acquire_try(enum lock_rank rank, const void *lock)
 {
 #if OBJVM_DEBUG

@@ -16,7 +16,8 @@ static struct page_waitq *page_waitqueue(struct objvm *vm, struct page *page)
 {
 	unsigned long pfn = page_to_pfn(vm, page);
 
-	return &vm->page_waitq[(pfn * 0x9e3779b9u >> 7) % ARRAY_SIZE(vm->page_waitq)];
+	return &vm->page_waitq[(pfn * 0x9e3779b9u >> 7) %
+			       ARRAY_SIZE(vm->page_waitq)];
 }
 
 /*

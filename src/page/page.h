@@ -56,8 +56,8 @@ struct page {
 	atomic_int _mapcount;        /* present ptes mapping it, minus one */
 
 	/* Stable under the page lock (PG_locked): */
-	void *mapping;  /* address_space, or anon_vma | PAGE_MAPPING_ANON */
-	pgoff_t index;  /* page offset in ->mapping (never changes while
+	void *mapping; /* address_space, or anon_vma | PAGE_MAPPING_ANON */
+	pgoff_t index; /* page offset in ->mapping (never changes while
 			   the page is in the page cache) */
 
 	/* Owned by vm->lru_lock, or by the allocator while FREE: */
@@ -73,7 +73,8 @@ static inline bool page_test_flag(const struct page *page, int bit)
 {
 	return (atomic_load_explicit(&((struct page *)page)->flags,
 				     memory_order_acquire) >>
-		bit) & 1;
+		bit) &
+	       1;
 }
 
 static inline void page_set_flag(struct page *page, int bit)
@@ -97,14 +98,14 @@ static inline bool page_test_clear_flag(struct page *page, int bit)
 	return (atomic_fetch_and(&page->flags, ~(1UL << bit)) >> bit) & 1;
 }
 
-#define PageLocked(p) page_test_flag((p), PG_locked)
-#define PageDirty(p) page_test_flag((p), PG_dirty)
-#define PageUptodate(p) page_test_flag((p), PG_uptodate)
-#define PageLRU(p) page_test_flag((p), PG_lru)
-#define PageReserved(p) page_test_flag((p), PG_reserved)
-#define SetPageDirty(p) page_set_flag((p), PG_dirty)
+#define PageLocked(p)      page_test_flag((p), PG_locked)
+#define PageDirty(p)       page_test_flag((p), PG_dirty)
+#define PageUptodate(p)    page_test_flag((p), PG_uptodate)
+#define PageLRU(p)         page_test_flag((p), PG_lru)
+#define PageReserved(p)    page_test_flag((p), PG_reserved)
+#define SetPageDirty(p)    page_set_flag((p), PG_dirty)
 #define SetPageUptodate(p) page_set_flag((p), PG_uptodate)
-#define ClearPageDirty(p) page_clear_flag((p), PG_dirty)
+#define ClearPageDirty(p)  page_clear_flag((p), PG_dirty)
 
 /* --- counts -------------------------------------------------------------- */
 

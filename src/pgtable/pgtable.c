@@ -145,12 +145,12 @@ static bool free_range(struct mm *mm, pte_t *table, unsigned int shift,
 	return empty;
 }
 
-void free_pgd_range(struct mm *mm, uint64_t start, uint64_t end,
-		    uint64_t floor, uint64_t ceiling)
+void free_pgd_range(struct mm *mm, uint64_t start, uint64_t end, uint64_t floor,
+		    uint64_t ceiling)
 {
 	assert_held(&mm->page_table_lock);
-	free_range(mm, page_address(mm->vm, mm->pgd), PGD_SHIFT, 0, start,
-		   end, floor, ceiling);
+	free_range(mm, page_address(mm->vm, mm->pgd), PGD_SHIFT, 0, start, end,
+		   floor, ceiling);
 }
 
 void pgd_free(struct mm *mm)
@@ -164,8 +164,8 @@ void pgd_free(struct mm *mm)
 }
 
 static void walk_level(struct mm *mm, pte_t *table, unsigned int shift,
-		       uint64_t base, uint64_t start, uint64_t end,
-		       pte_fn_t fn, void *arg)
+		       uint64_t base, uint64_t start, uint64_t end, pte_fn_t fn,
+		       void *arg)
 {
 	uint64_t span = 1ULL << shift;
 	unsigned int i = pt_index(MAX(start, base), shift);
@@ -191,6 +191,6 @@ void walk_pte_range(struct mm *mm, uint64_t start, uint64_t end, pte_fn_t fn,
 {
 	if (start >= end)
 		return;
-	walk_level(mm, page_address(mm->vm, mm->pgd), PGD_SHIFT, 0, start,
-		   end, fn, arg);
+	walk_level(mm, page_address(mm->vm, mm->pgd), PGD_SHIFT, 0, start, end,
+		   fn, arg);
 }

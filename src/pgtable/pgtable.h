@@ -25,25 +25,25 @@
 
 #include "vm.h"
 
-#define _PAGE_PRESENT 0x001ULL
-#define _PAGE_READ 0x002ULL  /* readable (x86: implied by present) */
-#define _PAGE_RW 0x004ULL    /* writable */
-#define _PAGE_EXEC 0x008ULL
+#define _PAGE_PRESENT  0x001ULL
+#define _PAGE_READ     0x002ULL /* readable (x86: implied by present) */
+#define _PAGE_RW       0x004ULL /* writable */
+#define _PAGE_EXEC     0x008ULL
 #define _PAGE_ACCESSED 0x020ULL /* young */
-#define _PAGE_DIRTY 0x040ULL
-#define _PAGE_FILE 0x080ULL  /* not present: a file pte */
-#define _PAGE_PSE 0x100ULL   /* pmd entry maps a 2 MiB page */
-#define PTE_PFN_MASK 0x000ffffffffff000ULL
-#define PTE_PROT_MASK (_PAGE_READ | _PAGE_RW | _PAGE_EXEC)
+#define _PAGE_DIRTY    0x040ULL
+#define _PAGE_FILE     0x080ULL /* not present: a file pte */
+#define _PAGE_PSE      0x100ULL /* pmd entry maps a 2 MiB page */
+#define PTE_PFN_MASK   0x000ffffffffff000ULL
+#define PTE_PROT_MASK  (_PAGE_READ | _PAGE_RW | _PAGE_EXEC)
 
 #define PTRS_PER_TABLE 512
-#define PTE_SHIFT 12
-#define PMD_SHIFT 21
-#define PUD_SHIFT 30
-#define PGD_SHIFT 39
-#define PMD_SIZE (1ULL << PMD_SHIFT)
-#define PUD_SIZE (1ULL << PUD_SHIFT)
-#define PGD_SIZE (1ULL << PGD_SHIFT)
+#define PTE_SHIFT      12
+#define PMD_SHIFT      21
+#define PUD_SHIFT      30
+#define PGD_SHIFT      39
+#define PMD_SIZE       (1ULL << PMD_SHIFT)
+#define PUD_SIZE       (1ULL << PUD_SHIFT)
+#define PGD_SIZE       (1ULL << PGD_SHIFT)
 
 /* The largest file offset (in pages) a file pte can hold. */
 #define PTE_FILE_MAX_BITS 52
@@ -115,9 +115,9 @@ static inline pte_t vm_page_prot(unsigned long vm_flags)
 
 	if (vm_flags & 0x1) /* VM_READ */
 		prot |= _PAGE_READ;
-	if (vm_flags & 0x2) /* VM_WRITE */
-		prot |= _PAGE_RW | _PAGE_READ; /* x86: writable is readable */
-	if (vm_flags & 0x4) /* VM_EXEC */
+	if (vm_flags & 0x2)                      /* VM_WRITE */
+		prot |= _PAGE_RW | _PAGE_READ;   /* x86: writable is readable */
+	if (vm_flags & 0x4)                      /* VM_EXEC */
 		prot |= _PAGE_EXEC | _PAGE_READ; /* x86: no execute-only */
 	return prot;
 }
@@ -150,13 +150,12 @@ int pgd_alloc(struct mm *mm);
 void pgd_free(struct mm *mm);
 /* Frees the tables that lie wholly in [floor, ceiling) and meet
  * [start, end) (2.6.12 free_pgd_range). Context: page_table_lock held. */
-void free_pgd_range(struct mm *mm, uint64_t start, uint64_t end,
-		    uint64_t floor, uint64_t ceiling);
+void free_pgd_range(struct mm *mm, uint64_t start, uint64_t end, uint64_t floor,
+		    uint64_t ceiling);
 
 /* Calls @fn for every non-none pte in [start, end), pte table by pte table;
  * @fn may change the pte through the pointer. */
-typedef void (*pte_fn_t)(struct mm *mm, uint64_t addr, pte_t *ptep,
-			 void *arg);
+typedef void (*pte_fn_t)(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg);
 void walk_pte_range(struct mm *mm, uint64_t start, uint64_t end, pte_fn_t fn,
 		    void *arg);
 

@@ -110,8 +110,7 @@ unsigned long zap_page_range(struct vma *vma, uint64_t start, uint64_t end,
 	struct mm *mm = vma->mm;
 	struct mmu_gather tlb;
 	struct zap_walk w = {
-		.vma = vma, .details = details, .tlb = &tlb, .nr_zapped = 0
-	};
+		.vma = vma, .details = details, .tlb = &tlb, .nr_zapped = 0};
 
 	VM_BUG_ON(start < vma->start || end > vma->end);
 	if (details && !details->check_mapping && !details->nonlinear_vma)

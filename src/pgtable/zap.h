@@ -15,11 +15,11 @@
  * goes, file ptes and swap entries included.
  */
 struct zap_details {
-	struct vma *nonlinear_vma;            /* zapping a nonlinear VMA:
+	struct vma *nonlinear_vma;           /* zapping a nonlinear VMA:
 						 test each page's index */
-	struct address_space *check_mapping;  /* only pages of it (spares
+	struct address_space *check_mapping; /* only pages of it (spares
 						 private COW copies) */
-	pgoff_t first_index, last_index;      /* the file pages going */
+	pgoff_t first_index, last_index;     /* the file pages going */
 };
 
 /* Pages whose ptes are gone but whose references are dropped only after

@@ -32,8 +32,8 @@ static inline void page_add_anon_rmap(struct page *page, struct vma *vma,
 				      uint64_t addr)
 {
 	VM_BUG_ON(!vma->anon_vma);
-	page->mapping = (void *)((unsigned long)vma->anon_vma |
-				 PAGE_MAPPING_ANON);
+	page->mapping =
+		(void *)((unsigned long)vma->anon_vma | PAGE_MAPPING_ANON);
 	page->index = linear_page_index(vma, addr);
 	atomic_fetch_add(&page->_mapcount, 1);
 }

@@ -23,11 +23,11 @@ struct task {
 	struct objvm_cred cred;
 	atomic_bool alive;
 
-	struct vm_lock fd_lock;          /* LOCK_FDTABLE: fds */
+	struct vm_lock fd_lock; /* LOCK_FDTABLE: fds */
 	struct file *fds[TASK_MAX_FDS];
 
-	struct mm *mm;   /* NULL once exited */
-	struct tlb tlb;  /* the TLB of the CPU this task runs on */
+	struct mm *mm;  /* NULL once exited */
+	struct tlb tlb; /* the TLB of the CPU this task runs on */
 };
 
 static inline bool task_capable_ipc_lock(const struct task *t)

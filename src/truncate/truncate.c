@@ -37,8 +37,10 @@ static void unmap_mapping_range_vma(struct vma *vma, struct zap_details *d)
 
 	if (zba > zea)
 		return;
-	zap_page_range(vma, vma->start + ((zba - vba) << PAGE_SHIFT),
-		       vma->start + ((zea - vba + 1) << PAGE_SHIFT), d);
+	count_events(vma->mm->vm, STAT_truncate_unmap,
+		     zap_page_range(
+			     vma, vma->start + ((zba - vba) << PAGE_SHIFT),
+			     vma->start + ((zea - vba + 1) << PAGE_SHIFT), d));
 }
 
 /*
@@ -52,8 +54,7 @@ static void unmap_mapping_range_tree(struct address_space *mapping,
 	struct objvm *vm = mapping->host->vm;
 	struct itree_node *node;
 
-	itree_for_each(node, &mapping->i_mmap, d->first_index,
-		       d->last_index) {
+	itree_for_each(node, &mapping->i_mmap, d->first_index, d->last_index) {
 		count_event(vm, rmap_vma_visit);
 		unmap_mapping_range_vma(
 			container_of(node, struct vma, shared.it), d);
@@ -68,12 +69,12 @@ static void unmap_mapping_range_list(struct address_space *mapping,
 	struct list_head *pos;
 
 	list_for_each(pos, &mapping->i_mmap_nonlinear) {
-		struct vma *vma = list_entry(pos, struct vma,
-					     shared.nonlinear);
+		struct vma *vma = list_entry(pos, struct vma, shared.nonlinear);
 
 		count_event(vm, rmap_vma_visit);
 		d->nonlinear_vma = vma;
-		zap_page_range(vma, vma->start, vma->end, d);
+		count_events(vm, STAT_truncate_unmap,
+			     zap_page_range(vma, vma->start, vma->end, d));
 	}
 	d->nonlinear_vma = NULL;
 }
@@ -88,9 +89,9 @@ void unmap_mapping_range(struct address_space *mapping, int64_t holebegin,
 	};
 
 	if (holelen)
-		d.last_index = d.first_index +
-			       (((uint64_t)holelen + PAGE_SIZE - 1) >>
-				PAGE_SHIFT) - 1;
+		d.last_index =
+			d.first_index +
+			(((uint64_t)holelen + PAGE_SIZE - 1) >> PAGE_SHIFT) - 1;
 	vm_lock(&mapping->i_mmap_lock);
 	atomic_fetch_add(&mapping->truncate_count, 1);
 	unmap_mapping_range_tree(mapping, &d);
@@ -128,9 +129,8 @@ void truncate_inode_pages(struct address_space *mapping, int64_t lstart)
 
 	do {
 		vm_lock(&mapping->tree_lock);
-		n = radix_tree_gang_lookup(&mapping->page_tree,
-					   (void **)pages, NULL, start,
-					   TRUNCATE_BATCH);
+		n = radix_tree_gang_lookup(&mapping->page_tree, (void **)pages,
+					   NULL, start, TRUNCATE_BATCH);
 		for (i = 0; i < n; i++)
 			get_page(pages[i]);
 		vm_unlock(&mapping->tree_lock);
@@ -166,8 +166,8 @@ int do_truncate(struct inode *inode, int64_t size)
 	old = i_size_read(inode);
 	if (size < old) {
 		i_size_write(inode, size);
-		unmap_mapping_range(mapping, (int64_t)PAGE_ALIGN((uint64_t)size),
-				    0, true);
+		unmap_mapping_range(
+			mapping, (int64_t)PAGE_ALIGN((uint64_t)size), 0, true);
 		truncate_inode_pages(mapping, size);
 	} else if (size > old) {
 		/* Stores past the old EOF in its last page read as zeros. */

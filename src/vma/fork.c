@@ -27,8 +27,7 @@ struct copy_walk {
 	int err;
 };
 
-static void copy_one_pte(struct mm *src, uint64_t addr, pte_t *ptep,
-			 void *arg)
+static void copy_one_pte(struct mm *src, uint64_t addr, pte_t *ptep, void *arg)
 {
 	struct copy_walk *w = arg;
 	pte_t pte = pte_read(ptep);

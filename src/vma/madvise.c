@@ -17,7 +17,8 @@
 static int madvise_dontneed(struct vma *vma, uint64_t start, uint64_t end)
 {
 	struct zap_details d = {
-		.nonlinear_vma = vma, .first_index = 0,
+		.nonlinear_vma = vma,
+		.first_index = 0,
 		.last_index = UINT64_MAX,
 	};
 

@@ -29,7 +29,8 @@ static unsigned char mincore_page(struct vma *vma, uint64_t addr)
 		return 1;
 	if (!vma->file)
 		return 0;
-	pgoff = pte_file(pte) ? pte_to_pgoff(pte) : linear_page_index(vma, addr);
+	pgoff = pte_file(pte) ? pte_to_pgoff(pte)
+			      : linear_page_index(vma, addr);
 	page = find_get_page(&vma->file->inode->mapping, pgoff);
 	if (!page)
 		return 0;
@@ -37,8 +38,7 @@ static unsigned char mincore_page(struct vma *vma, uint64_t addr)
 	return 1;
 }
 
-int do_mincore(struct mm *mm, uint64_t start, uint64_t len,
-	       unsigned char *vec)
+int do_mincore(struct mm *mm, uint64_t start, uint64_t len, unsigned char *vec)
 {
 	uint64_t pages, addr, end;
 	struct vma *vma;

@@ -28,7 +28,8 @@ static int apply_vma_lock_flags(struct mm *mm, uint64_t start, uint64_t end,
 	if (!vma || vma->start > start)
 		return -ENOMEM;
 	for (;;) {
-		newflags = on ? vma->flags | VM_LOCKED : vma->flags & ~VM_LOCKED;
+		newflags = on ? vma->flags | VM_LOCKED
+			      : vma->flags & ~VM_LOCKED;
 		tmp = MIN(vma->end, end);
 		err = vma_modify_flags(mm, vma, nstart, tmp, newflags, &vma);
 		if (err)

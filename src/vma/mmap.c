@@ -106,8 +106,7 @@ static void populate_range(struct mm *mm, uint64_t start, uint64_t end)
 				   MIN(end, vma->end));
 }
 
-void unmap_region(struct mm *mm, struct vma *vma, uint64_t start,
-		  uint64_t end)
+void unmap_region(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
 {
 	struct vma *prev = vma_prev(vma), *next;
 	uint64_t floor, ceiling;
@@ -137,7 +136,8 @@ int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len)
 	struct vma *vma, *next;
 	int err;
 
-	if ((start & ~PAGE_MASK) || start > TASK_SIZE || len > TASK_SIZE - start)
+	if ((start & ~PAGE_MASK) || start > TASK_SIZE ||
+	    len > TASK_SIZE - start)
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
 	if (!len)

@@ -72,8 +72,7 @@ static void change_pte(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
 static void change_protection(struct vma *vma, uint64_t start, uint64_t end)
 {
 	struct mm *mm = vma->mm;
-	struct prot_walk w = { .vma = vma,
-			       .prot = vm_page_prot(vma->flags) };
+	struct prot_walk w = {.vma = vma, .prot = vm_page_prot(vma->flags)};
 
 	vm_lock(&mm->page_table_lock);
 	walk_pte_range(mm, start, end, change_pte, &w);

@@ -59,7 +59,7 @@ static int move_page_tables(struct vma *vma, uint64_t old_addr,
 			    uint64_t new_addr, uint64_t len)
 {
 	struct mm *mm = vma->mm;
-	struct move_walk w = { mm, old_addr, new_addr, 0 };
+	struct move_walk w = {mm, old_addr, new_addr, 0};
 	struct address_space *mapping = NULL;
 
 	if (vma->file) {
@@ -104,7 +104,7 @@ static int move_vma(struct mm *mm, struct vma *vma, uint64_t old_addr,
 	if (err)
 		return err;
 	new = vma_merge_neighbours(mm, find_vma(mm, new_addr));
-	if (new->flags & VM_LOCKED && new_len > old_len)
+	if (new->flags & VM_LOCKED &&new_len > old_len)
 		make_pages_present(mm, new, new_addr + old_len,
 				   new_addr + new_len);
 	return 0;
@@ -197,8 +197,8 @@ static int mremap_locked(struct mm *mm, uint64_t addr, uint64_t old_len,
 	return err;
 }
 
-int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len,
-	      uint64_t new_len, int flags, uint64_t new_addr, uint64_t *out)
+int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
+	      int flags, uint64_t new_addr, uint64_t *out)
 {
 	int err;
 

@@ -257,8 +257,7 @@ int split_vma(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below)
 	return vma_split_at(mm, vma, addr, new_below);
 }
 
-int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr,
-		 bool new_below)
+int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below)
 {
 	uint64_t delta = (addr - vma->start) >> PAGE_SHIFT;
 	struct vma *new;

@@ -31,22 +31,22 @@
 #include "lib/itree.h"
 
 /* vma->flags: the 2.6 VM_* values. */
-#define VM_READ 0x00000001UL
-#define VM_WRITE 0x00000002UL
-#define VM_EXEC 0x00000004UL
-#define VM_SHARED 0x00000008UL
-#define VM_MAYREAD 0x00000010UL
-#define VM_MAYWRITE 0x00000020UL
-#define VM_MAYEXEC 0x00000040UL
-#define VM_MAYSHARE 0x00000080UL
+#define VM_READ      0x00000001UL
+#define VM_WRITE     0x00000002UL
+#define VM_EXEC      0x00000004UL
+#define VM_SHARED    0x00000008UL
+#define VM_MAYREAD   0x00000010UL
+#define VM_MAYWRITE  0x00000020UL
+#define VM_MAYEXEC   0x00000040UL
+#define VM_MAYSHARE  0x00000080UL
 #define VM_GROWSDOWN 0x00000100UL
-#define VM_LOCKED 0x00002000UL
-#define VM_SEQ_READ 0x00008000UL
+#define VM_LOCKED    0x00002000UL
+#define VM_SEQ_READ  0x00008000UL
 #define VM_RAND_READ 0x00010000UL
 #define VM_NORESERVE 0x00200000UL
-#define VM_HUGETLB 0x00400000UL
+#define VM_HUGETLB   0x00400000UL
 #define VM_NONLINEAR 0x00800000UL
-#define VM_PINNED 0x01000000UL /* vm.nonlinear=pinned window */
+#define VM_PINNED    0x01000000UL /* vm.nonlinear=pinned window */
 
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 
@@ -63,11 +63,11 @@ struct vma {
 	pgoff_t pgoff;       /* file page at start (anon: start >> 12) */
 	struct file *file;   /* NULL for private anonymous memory */
 
-	RB_ENTRY(vma) rb;    /* mm->vmas, under mmap_lock */
+	RB_ENTRY(vma) rb; /* mm->vmas, under mmap_lock */
 
 	/* Under the file's i_mmap_lock: */
 	union {
-		struct itree_node it;     /* linear: mapping->i_mmap */
+		struct itree_node it;       /* linear: mapping->i_mmap */
 		struct list_head nonlinear; /* VM_NONLINEAR */
 	} shared;
 	unsigned long truncate_count; /* vm_truncate_count */
@@ -88,15 +88,15 @@ struct mm {
 	struct vm_rwlock mmap_lock; /* LOCK_MM: vmas, VMA fields */
 	struct vma_tree vmas;
 	int map_count;
-	uint64_t mmap_base;         /* top-down placement starts below it */
-	unsigned long locked_vm;    /* pages in VM_LOCKED VMAs */
+	uint64_t mmap_base;      /* top-down placement starts below it */
+	unsigned long locked_vm; /* pages in VM_LOCKED VMAs */
 	unsigned long total_vm;
 
 	/* LOCK_PTE: page tables, mapcounts of pages mapped here, the TLB. */
 	struct vm_lock page_table_lock;
-	struct page *pgd;           /* top-level table frame */
-	unsigned long nr_ptes;      /* page-table pages below pgd */
-	struct tlb *tlb;            /* of the task running in this mm */
+	struct page *pgd;      /* top-level table frame */
+	unsigned long nr_ptes; /* page-table pages below pgd */
+	struct tlb *tlb;       /* of the task running in this mm */
 	atomic_long rss_file, rss_anon;
 };
 
@@ -150,8 +150,7 @@ void mm_write_unlock(struct mm *mm);
  * max_map_count or without memory. */
 int split_vma(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below);
 /* The same without the max_map_count test (munmap tests on its own). */
-int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr,
-		 bool new_below);
+int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below);
 /* Changes the extent of @vma, keeping its links right (2.6 vma_adjust). */
 void vma_adjust(struct vma *vma, uint64_t start, uint64_t end, pgoff_t pgoff);
 /* Merges @vma with its neighbours where 2.6 vma_merge would; returns the
@@ -164,14 +163,14 @@ bool vma_can_merge(const struct vma *a, const struct vma *b);
 int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start,
 		     uint64_t end, unsigned long newflags, struct vma **out);
 
-#define vma_for_each(vma, mm)                                                  \
-	for ((vma) = RB_MIN(vma_tree, &(mm)->vmas); (vma);                    \
+#define vma_for_each(vma, mm)                              \
+	for ((vma) = RB_MIN(vma_tree, &(mm)->vmas); (vma); \
 	     (vma) = RB_NEXT(vma_tree, &(mm)->vmas, (vma)))
 
 /* --- anon.c: anon_vma ---------------------------------------------------- */
 
 int anon_vma_prepare(struct vma *vma);
-void anon_vma_link(struct vma *vma);   /* vma->anon_vma already set */
+void anon_vma_link(struct vma *vma); /* vma->anon_vma already set */
 void anon_vma_unlink(struct vma *vma);
 
 /* --- mmap.c: the system calls ---------------------------------------------
@@ -184,17 +183,15 @@ int do_munmap(struct mm *mm, uint64_t start, uint64_t len);
 int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len);
 /* Zaps [start, end) (which may span VMAs from @vma on) and frees the page
  * tables no VMA needs any more.  Context: mmap_lock held for writing. */
-void unmap_region(struct mm *mm, struct vma *vma, uint64_t start,
-		  uint64_t end);
+void unmap_region(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end);
 int do_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot);
-int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len,
-	      uint64_t new_len, int flags, uint64_t new_addr, uint64_t *out);
+int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
+	      int flags, uint64_t new_addr, uint64_t *out);
 int do_msync(struct mm *mm, uint64_t start, uint64_t len, int flags);
 int do_madvise(struct mm *mm, uint64_t start, uint64_t len, int advice);
 int do_mlock(struct mm *mm, uint64_t start, uint64_t len, bool on,
 	     bool privileged);
-int do_mincore(struct mm *mm, uint64_t start, uint64_t len,
-	       unsigned char *vec);
+int do_mincore(struct mm *mm, uint64_t start, uint64_t len, unsigned char *vec);
 /* Picks where a new mapping of @len bytes goes, top-down below mmap_base
  * as x86-64 Linux does; @addr is a hint (or the place, when @fixed).
  * Return: 0 and *out, -ENOMEM (no room) or -EINVAL (fixed, unaligned). */

@@ -26,7 +26,7 @@ struct fixture {
 
 static void fixture_init(struct fixture *fx)
 {
-	struct objvm_config cfg = { .mem_bytes = 8 << 20 };
+	struct objvm_config cfg = {.mem_bytes = 8 << 20};
 	char buf[8192];
 
 	memset(buf, 'x', sizeof(buf));
@@ -39,8 +39,8 @@ static void fixture_init(struct fixture *fx)
 			 sizeof(buf));
 	ck_assert_int_eq(objvm_mmap(fx->task, 0, 4 * PAGE_SIZE,
 				    OBJVM_PROT_READ | OBJVM_PROT_WRITE,
-				    OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS,
-				    -1, 0, &fx->anon),
+				    OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS, -1,
+				    0, &fx->anon),
 			 0);
 	ck_assert_int_eq(objvm_mmap(fx->task, 0, 2 * PAGE_SIZE,
 				    OBJVM_PROT_READ | OBJVM_PROT_WRITE,
@@ -175,8 +175,7 @@ START_TEST(unmerged_neighbours)
 	fixture_init(&fx);
 	vma = find_vma(fx.t->mm, fx.anon);
 	vm_write_lock(&fx.t->mm->mmap_lock);
-	ck_assert_int_eq(vma_split_at(fx.t->mm, vma, fx.anon + PAGE_SIZE,
-				      true),
+	ck_assert_int_eq(vma_split_at(fx.t->mm, vma, fx.anon + PAGE_SIZE, true),
 			 0);
 	vm_rw_unlock(&fx.t->mm->mmap_lock);
 	expect_broken(&fx, "M2");

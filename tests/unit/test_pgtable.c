@@ -15,7 +15,7 @@ static unsigned long free_at_start;
 
 static void setup(void)
 {
-	struct objvm_config cfg = { .mem_bytes = 8 << 20 };
+	struct objvm_config cfg = {.mem_bytes = 8 << 20};
 
 	ck_assert_int_eq(objvm_create(&cfg, &vm), 0);
 	free_at_start = nr_free_pages(vm);
@@ -58,7 +58,7 @@ START_TEST(alloc_on_demand_and_counts)
 	a = pte_alloc(mm, 0x400000);
 	ck_assert_ptr_nonnull(a);
 	ck_assert_uint_eq(mm->nr_ptes, 3); /* pud, pmd, pte tables */
-	b = pte_alloc(mm, 0x401000); /* same pte table */
+	b = pte_alloc(mm, 0x401000);       /* same pte table */
 	ck_assert_ptr_eq(b, a + 1);
 	ck_assert_uint_eq(mm->nr_ptes, 3);
 	c = pte_alloc(mm, 0x7f0000000000ULL); /* another pgd slot */
@@ -88,9 +88,9 @@ static void record(struct mm *m, uint64_t addr, pte_t *ptep, void *arg)
 
 START_TEST(walk_visits_exactly_the_set_entries)
 {
-	uint64_t addrs[] = { 0x10000, 0x1ff000, 0x200000, 0x40000000,
-			     0x7ffffffff000ULL };
-	struct seen s = { .n = 0 };
+	uint64_t addrs[] = {0x10000, 0x1ff000, 0x200000, 0x40000000,
+			    0x7ffffffff000ULL};
+	struct seen s = {.n = 0};
 	unsigned int i;
 
 	for (i = 0; i < 5; i++)

@@ -16,9 +16,9 @@
 
 #include "objvm.h"
 
-#define PAGES 64
+#define PAGES  64
 #define ROUNDS 300
-#define PAGE OBJVM_PAGE_SIZE
+#define PAGE   OBJVM_PAGE_SIZE
 
 struct worker {
 	struct objvm_task *task;
@@ -26,8 +26,8 @@ struct worker {
 	unsigned int first, last; /* pages it owns: [first, last) */
 	bool truncates;
 	int fd;
-	int bad;     /* reads that did not return what was written */
-	int sigbus;  /* SIGBUS seen (only the truncating worker) */
+	int bad;    /* reads that did not return what was written */
+	int sigbus; /* SIGBUS seen (only the truncating worker) */
 };
 
 static void *work(void *arg)
@@ -59,9 +59,10 @@ static void *work(void *arg)
 			objvm_ftruncate(w->task, w->fd, (PAGES - 8) * PAGE);
 		if (r % 10 == 7)
 			objvm_ftruncate(w->task, w->fd, PAGES * PAGE);
-		if (objvm_mmap(w->task, 0, 4 * PAGE, OBJVM_PROT_READ |
-			       OBJVM_PROT_WRITE, OBJVM_MAP_PRIVATE |
-			       OBJVM_MAP_ANONYMOUS, -1, 0, &anon) == 0) {
+		if (objvm_mmap(w->task, 0, 4 * PAGE,
+			       OBJVM_PROT_READ | OBJVM_PROT_WRITE,
+			       OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS, -1, 0,
+			       &anon) == 0) {
 			objvm_store(w->task, anon + PAGE, &v, sizeof(v), NULL);
 			objvm_munmap(w->task, anon, 4 * PAGE);
 		}
@@ -88,7 +89,7 @@ static void setup(struct objvm *vm, struct worker *w, unsigned int first,
 
 START_TEST(two_threads_one_file)
 {
-	struct objvm_config cfg = { .mem_bytes = 16 << 20 };
+	struct objvm_config cfg = {.mem_bytes = 16 << 20};
 	struct worker a, b;
 	pthread_t ta, tb;
 	struct objvm *vm;
@@ -107,9 +108,8 @@ START_TEST(two_threads_one_file)
 	ck_assert_int_eq(b.bad, 0);
 	ck_assert_int_gt(b.sigbus, 0); /* the truncation really raced */
 	/* B's last store to page 40 is visible through A's mapping. */
-	ck_assert_int_eq(objvm_load(a.task, a.base + 40 * PAGE, &v,
-				    sizeof(v), NULL),
-			 0);
+	ck_assert_int_eq(
+		objvm_load(a.task, a.base + 40 * PAGE, &v, sizeof(v), NULL), 0);
 	ck_assert_uint_eq(v, ((uint64_t)(ROUNDS - 1) << 32) | 40);
 	ck_assert_int_eq(objvm_check(vm, report, sizeof(report)), 0);
 	ck_assert_int_eq(objvm_destroy(vm), 0);

@@ -52,7 +52,7 @@ struct fixture {
 
 static void setup(struct fixture *fx, int64_t truncate_to)
 {
-	struct objvm_config cfg = { .mem_bytes = 8 << 20 };
+	struct objvm_config cfg = {.mem_bytes = 8 << 20};
 	char buf[8 * 4096];
 	int fd;
 
@@ -118,8 +118,7 @@ START_TEST(fault_retries_and_wins)
 	char c;
 
 	setup(&fx, 7 * 4096);
-	ck_assert_int_eq(objvm_load(fx.a, fx.map + 3 * 4096, &c, 1, NULL),
-			 0);
+	ck_assert_int_eq(objvm_load(fx.a, fx.map + 3 * 4096, &c, 1, NULL), 0);
 	ck_assert_int_eq(c, 'q');
 	ck_assert_int_eq(fx.race.fired, 1);
 	ck_assert_uint_eq(stat(fx.vm, "fault_retry"), 1);

@@ -15,7 +15,7 @@ static struct mm *mm;
 
 static void setup(void)
 {
-	struct objvm_config cfg = { .mem_bytes = 8 << 20 };
+	struct objvm_config cfg = {.mem_bytes = 8 << 20};
 
 	ck_assert_int_eq(objvm_create(&cfg, &vm), 0);
 	mm = mm_alloc(vm);
@@ -35,9 +35,8 @@ static uint64_t map(uint64_t addr, uint64_t len, int prot)
 
 	if (addr)
 		flags |= OBJVM_MAP_FIXED;
-	ck_assert_int_eq(do_mmap(mm, addr, len, prot, flags, NULL, 0, true,
-				 &out),
-			 0);
+	ck_assert_int_eq(
+		do_mmap(mm, addr, len, prot, flags, NULL, 0, true, &out), 0);
 	return out;
 }
 
@@ -78,10 +77,8 @@ START_TEST(gap_search_skips_small_holes)
 	ck_assert_uint_eq(out, a - 2 * P);
 	ck_assert_int_eq(get_unmapped_area(mm, 0, P, false, &out), 0);
 	ck_assert_uint_eq(out, a + P);
-	ck_assert_int_eq(get_unmapped_area(mm, a + 1, P, true, &out),
-			 -EINVAL);
-	ck_assert_int_eq(get_unmapped_area(mm, 0, TASK_SIZE + P, false,
-					   &out),
+	ck_assert_int_eq(get_unmapped_area(mm, a + 1, P, true, &out), -EINVAL);
+	ck_assert_int_eq(get_unmapped_area(mm, 0, TASK_SIZE + P, false, &out),
 			 -ENOMEM);
 }
 END_TEST
@@ -120,8 +117,7 @@ START_TEST(different_flags_do_not_merge)
 	map(0x302000, 2 * P, OBJVM_PROT_READ | OBJVM_PROT_WRITE);
 	ck_assert_int_eq(mm->map_count, 2);
 	ck_assert(!vma_can_merge(find_vma(mm, a), find_vma(mm, a + 2 * P)));
-	ck_assert_int_eq(do_mprotect(mm, a + 2 * P, 2 * P, OBJVM_PROT_READ),
-			 0);
+	ck_assert_int_eq(do_mprotect(mm, a + 2 * P, 2 * P, OBJVM_PROT_READ), 0);
 	ck_assert_int_eq(mm->map_count, 1);
 }
 END_TEST
