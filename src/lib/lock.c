@@ -55,6 +55,17 @@ static void lockdep_fail(const char *what, enum lock_rank rank,
 	abort();
 }
 
+#if OBJVM_DEBUG
+static void lockdep_push(enum lock_rank rank, const void *lock)
+{
+	if (lockdep.depth == LOCKDEP_DEPTH)
+		lockdep_fail("too many locks held: taking", rank, NULL);
+	lockdep.held[lockdep.depth].lock = lock;
+	lockdep.held[lockdep.depth].rank = rank;
+	lockdep.depth++;
+}
+#endif
+
 void lockdep_acquire(enum lock_rank rank, const void *lock, bool nested)
 {
 #if OBJVM_DEBUG
@@ -68,11 +79,7 @@ void lockdep_acquire(enum lock_rank rank, const void *lock, bool nested)
 		if (h->rank > rank || (h->rank == rank && !nested))
 			lockdep_fail("taking", rank, h);
 	}
-	if (lockdep.depth == LOCKDEP_DEPTH)
-		lockdep_fail("too many locks held: taking", rank, NULL);
-	lockdep.held[lockdep.depth].lock = lock;
-	lockdep.held[lockdep.depth].rank = rank;
-	lockdep.depth++;
+	lockdep_push(rank, lock);
 #else
 	(void)rank;
 	(void)lock;
@@ -83,11 +90,7 @@ void lockdep_acquire(enum lock_rank rank, const void *lock, bool nested)
 void lockdep_acquire_try(enum lock_rank rank, const void *lock)
 {
 #if OBJVM_DEBUG
-	if (lockdep.depth == LOCKDEP_DEPTH)
-		lockdep_fail("too many locks held: taking", rank, NULL);
-	lockdep.held[lockdep.depth].lock = lock;
-	lockdep.held[lockdep.depth].rank = rank;
-	lockdep.depth++;
+	lockdep_push(rank, lock);
 #else
 	(void)rank;
 	(void)lock;

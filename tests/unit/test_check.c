@@ -15,6 +15,8 @@
 #include "task/task.h"
 #include "vma/vma.h"
 
+#include "harness.h"
+
 struct fixture {
 	struct objvm *vm;
 	struct objvm_task *task;
@@ -238,11 +240,5 @@ static Suite *check_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(check_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(check_suite());
 }

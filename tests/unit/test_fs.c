@@ -25,6 +25,8 @@
 #include "fs/internal.h"
 #include "page/page.h"
 
+#include "harness.h"
+
 #define PS ((int64_t)PAGE_SIZE)
 
 enum store { MEMORY, HOST };
@@ -1003,11 +1005,5 @@ static Suite *fs_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(fs_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(fs_suite());
 }

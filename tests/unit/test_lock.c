@@ -8,6 +8,8 @@
 
 #include "vm.h"
 
+#include "harness.h"
+
 static struct vm_lock outer, inner, inner2;
 
 static void setup(void)
@@ -76,8 +78,6 @@ int main(void)
 {
 	Suite *s = suite_create("lock");
 	TCase *tc = tcase_create("lockdep");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, in_order_is_fine);
 	tcase_add_test(tc, nested_same_rank_is_fine);
@@ -88,9 +88,5 @@ int main(void)
 	tcase_add_test_raise_signal(tc, releasing_unheld_aborts, SIGABRT);
 #endif
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

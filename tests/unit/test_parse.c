@@ -11,6 +11,8 @@
 
 #include "../../tools/objvm/parse.c"
 
+#include "harness.h"
+
 static struct scn_script script;
 
 static void teardown(void)
@@ -747,11 +749,5 @@ static Suite *parse_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(parse_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(parse_suite());
 }

@@ -9,6 +9,8 @@
 #include "pgtable/pgtable.h"
 #include "vma/vma.h"
 
+#include "harness.h"
+
 static struct objvm *vm;
 static struct mm *mm;
 static unsigned long free_at_start;
@@ -126,8 +128,6 @@ int main(void)
 {
 	Suite *s = suite_create("pgtable");
 	TCase *tc = tcase_create("tables");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, encodings_are_disjoint);
@@ -135,9 +135,5 @@ int main(void)
 	tcase_add_test(tc, walk_visits_exactly_the_set_entries);
 	tcase_add_test(tc, free_range_keeps_tables_still_needed);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

@@ -11,6 +11,8 @@
 
 #include "../../tools/objvm/result.c"
 
+#include "harness.h"
+
 static struct result res;
 
 static void teardown(void)
@@ -124,8 +126,6 @@ int main(void)
 {
 	Suite *s = suite_create("result");
 	TCase *tc = tcase_create("format");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, quoted_bytes);
@@ -135,9 +135,5 @@ int main(void)
 	tcase_add_test(tc, matching);
 	tcase_add_test(tc, transcript_lines);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

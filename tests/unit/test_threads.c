@@ -16,6 +16,8 @@
 
 #include "objvm.h"
 
+#include "harness.h"
+
 #define PAGES  64
 #define ROUNDS 300
 #define PAGE   OBJVM_PAGE_SIZE
@@ -120,15 +122,9 @@ int main(void)
 {
 	Suite *s = suite_create("threads");
 	TCase *tc = tcase_create("shared file");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, two_threads_one_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

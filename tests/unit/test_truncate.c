@@ -15,6 +15,8 @@
 #include "task/task.h"
 #include "vma/vma.h"
 
+#include "harness.h"
+
 struct race {
 	struct objvm_task *truncator;
 	int fd;
@@ -155,16 +157,10 @@ int main(void)
 {
 	Suite *s = suite_create("truncate");
 	TCase *tc = tcase_create("race");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, fault_loses_to_truncate);
 	tcase_add_test(tc, fault_retries_and_wins);
 	tcase_add_test(tc, cow_fault_loses_to_truncate);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

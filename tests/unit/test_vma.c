@@ -8,6 +8,8 @@
 #include "machine.h"
 #include "vma/vma.h"
 
+#include "harness.h"
+
 #define P PAGE_SIZE
 
 static struct objvm *vm;
@@ -143,8 +145,6 @@ int main(void)
 {
 	Suite *s = suite_create("vma");
 	TCase *tc = tcase_create("tree");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, find_vma_semantics);
@@ -154,9 +154,5 @@ int main(void)
 	tcase_add_test(tc, different_flags_do_not_merge);
 	tcase_add_test(tc, anon_vma_shared_by_split_halves);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }
