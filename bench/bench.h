@@ -51,6 +51,7 @@ struct figure {
 	double scale;         /* nanoseconds per printed unit: 1, 1e3, 1e6 */
 	long arg;             /* passed to both sides: pages, K, loads... */
 	const char *unit_key; /* what rep_result.units counts, printed */
+	bool counts_per_unit; /* print counters per unit, not per rep */
 	const struct side *objvm, *kernel;
 	const char *counts[BENCH_MAX_COUNTS]; /* objvm counters to print */
 };

@@ -142,7 +142,7 @@ enum lock_rank {
 	LOCK_PAGECACHE, /* mapping->tree_lock: the page index */
 	LOCK_LRU,       /* vm->lru_lock: active and inactive lists */
 	LOCK_BACKING,   /* inode->blocks_lock: the in-memory backing store */
-	LOCK_ZONE,      /* vm->zone_lock: the frame allocator */
+	LOCK_ZONE,      /* vm->zone.lock: the frame allocator */
 	LOCK_STATS,     /* vm->stats_lock: the list of counter blocks */
 	NR_LOCK_RANKS
 };

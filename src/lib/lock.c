@@ -13,6 +13,7 @@
 
 #include "vm.h"
 
+#if OBJVM_DEBUG
 #define LOCKDEP_DEPTH 48
 
 struct held_lock {
@@ -55,7 +56,6 @@ static void lockdep_fail(const char *what, enum lock_rank rank,
 	abort();
 }
 
-#if OBJVM_DEBUG
 static void lockdep_push(enum lock_rank rank, const void *lock)
 {
 	if (lockdep.depth == LOCKDEP_DEPTH)

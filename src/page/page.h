@@ -185,7 +185,7 @@ void zone_destroy(struct objvm *vm);
  * head's _refcount at 1, every other field of every frame cleared, and the
  * bytes zeroed when @zero.  Returns NULL when no block is free.
  *
- * Context: takes vm->zone_lock.
+ * Context: takes vm->zone.lock.
  */
 struct page *alloc_pages(struct objvm *vm, unsigned int order, bool zero);
 void free_pages(struct objvm *vm, struct page *page, unsigned int order);

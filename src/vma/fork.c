@@ -6,7 +6,9 @@
  * by reverse mapping.  Ptes are copied only where a fault could not
  * rebuild them: VMAs with anonymous pages and nonlinear VMAs (2.6.14
  * onwards skips plain file VMAs).  Private writable pages become
- * copy-on-write: write-protected in parent and child alike.
+ * copy-on-write: write-protected in parent and child alike.  VMAs that
+ * differ only by VM_LOCKED, which the child does not inherit, are merged
+ * in the child.
  *
  * Models: kernel/fork.c dup_mmap(), mm/memory.c copy_page_range(),
  * copy_one_pte() (2.6.14).
@@ -128,6 +130,12 @@ int dup_mmap(struct mm *mm, struct mm *oldmm)
 		err = copy_page_range(mm, oldmm, old);
 		if (err)
 			break;
+		/*
+		 * A VMA split only by mlock is alike its neighbour once
+		 * VM_LOCKED is gone: merge them, so the child keeps
+		 * invariant M2 (2.6 left such pairs apart).
+		 */
+		vma_merge_neighbours(mm, vma);
 	}
 	vm_rw_unlock(&mm->mmap_lock);
 	vm_rw_unlock(&oldmm->mmap_lock);

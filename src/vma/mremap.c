@@ -8,8 +8,8 @@
  * the new VMA's pgoff continues the old one's, for anonymous memory too.
  *
  * Models: mm/mremap.c do_mremap(), move_vma(), move_page_tables()
- * (2.6.11), with the checks and results of Linux 6.18 (linux-semantics.md).
- * Not modelled: the 6.17 multi-VMA same-size fixed move, and
+ * (2.6.11), with the checks and results of Linux 6.18 (linux-semantics.md),
+ * including the 6.17 same-size fixed move of several VMAs.  Not modelled:
  * MREMAP_DONTUNMAP.
  */
 #include "machine.h"
@@ -110,6 +110,36 @@ static int move_vma(struct mm *mm, struct vma *vma, uint64_t old_addr,
 	return 0;
 }
 
+/*
+ * A same-size fixed move of a range that spans several VMAs (Linux 6.17):
+ * every VMA keeps its flags, the gaps between them stay gaps.  Everything
+ * is checked before anything changes, so a failure has no side effects.
+ */
+static int mremap_multi(struct mm *mm, uint64_t addr, uint64_t len,
+			uint64_t new_addr, uint64_t *out)
+{
+	uint64_t end = addr + len, cur, s, e;
+	struct vma *vma;
+	int err;
+
+	for (vma = find_vma(mm, addr); vma && vma->start < end;
+	     vma = vma_next(vma))
+		if (vma->flags & (VM_NONLINEAR | VM_PINNED))
+			return -EINVAL;
+	err = do_munmap_locked(mm, new_addr, len);
+	for (cur = addr; !err; cur = e) {
+		vma = find_vma(mm, cur);
+		if (!vma || vma->start >= end)
+			break;
+		s = MAX(vma->start, cur);
+		e = MIN(vma->end, end);
+		err = move_vma(mm, vma, s, e - s, e - s, new_addr + (s - addr));
+	}
+	if (!err)
+		*out = new_addr;
+	return err;
+}
+
 static int mremap_to(struct mm *mm, uint64_t addr, uint64_t old_len,
 		     uint64_t new_addr, uint64_t new_len, uint64_t *out)
 {
@@ -122,6 +152,10 @@ static int mremap_to(struct mm *mm, uint64_t addr, uint64_t old_len,
 		return -EINVAL;
 	if (addr + old_len > new_addr && new_addr + new_len > addr)
 		return -EINVAL; /* the ranges overlap */
+	vma = find_vma(mm, addr);
+	if (old_len == new_len && vma && vma->start <= addr &&
+	    addr + old_len > vma->end)
+		return mremap_multi(mm, addr, old_len, new_addr, out);
 	err = vma_to_resize(mm, addr, MIN(old_len, new_len), new_len, &vma);
 	if (err)
 		return err;

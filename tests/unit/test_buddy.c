@@ -18,6 +18,8 @@
 
 #include "../../src/page/page_alloc.c"
 
+#include "harness.h"
+
 /* ck_assert() costs a write(2) per pass; hot loops only report failures. */
 #define expect(cond)                                       \
 	do {                                               \
@@ -710,11 +712,5 @@ static Suite *buddy_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(buddy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(buddy_suite());
 }

@@ -17,6 +17,8 @@
 
 #include "../../src/lib/itree.c"
 
+#include "harness.h"
+
 /*
  * ck_assert() reports every passing assertion to the parent process (one
  * write(2) each), which dominates the random runs; their hot paths use
@@ -479,11 +481,5 @@ static Suite *itree_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(itree_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(itree_suite());
 }

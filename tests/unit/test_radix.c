@@ -45,6 +45,8 @@ static void counting_free(void *p)
 #define calloc(n, size) counting_calloc(n, size)
 #define free(p)         counting_free(p)
 #include "../../src/lib/radix.c"
+
+#include "harness.h"
 #undef calloc
 #undef free
 
@@ -705,11 +707,5 @@ static Suite *radix_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(radix_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(radix_suite());
 }
