@@ -68,10 +68,18 @@ $(B)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(B)/libobjvm.a
 demo: all
 	@tools/demo/run $(B)/objvm
 
+# The plain check also runs the scenarios on a build without OBJVM_DEBUG.
+ifeq ($(B),build)
+NODEBUG_BUILD := build-nodebug
+endif
+
 check test:
 	@scripts/deps test
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@B=$(B) tests/run
+	@$(if $(NODEBUG_BUILD),$(MAKE) --no-print-directory all \
+		B=$(NODEBUG_BUILD) OBJVM_DEBUG=0 SAN= >/dev/null)
+	@B=$(B) $(if $(NODEBUG_BUILD),OBJVM_NODEBUG=$(CURDIR)/$(NODEBUG_BUILD)/objvm) \
+		tests/run
 
 sanitize:
 	@$(MAKE) --no-print-directory check B=build-asan CC=gcc \
@@ -99,6 +107,6 @@ format-check:
 	clang-format --dry-run -Werror $$(find src include tools tests bench -name '*.[ch]')
 
 clean:
-	rm -rf build build-asan build-tsan build-bench
+	rm -rf build build-asan build-tsan build-bench build-nodebug
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -29,7 +29,7 @@
 
 #include "objvm.h"
 
-#define BENCH_PAGE 4096UL
+#define BENCH_PAGE       4096UL
 #define BENCH_MAX_COUNTS 6
 
 /* What one repetition of one side measured. */

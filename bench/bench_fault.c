@@ -90,8 +90,7 @@ static int shared_objvm_setup(void **state, long arg)
 	if (err)
 		return err;
 	s = *state;
-	s->fd = objvm_open(s->t, "/bench-shared",
-			   OBJVM_O_RDWR | OBJVM_O_CREAT);
+	s->fd = objvm_open(s->t, "/bench-shared", OBJVM_O_RDWR | OBJVM_O_CREAT);
 	if (s->fd < 0)
 		return s->fd;
 	return ov_fill_file(s->t, s->fd, (unsigned long)arg);
@@ -105,8 +104,8 @@ static int shared_objvm_rep(void *state, long arg, struct rep_result *r)
 	int err, bad = 0;
 	long i;
 
-	err = objvm_mmap(s->t, 0, (uint64_t)arg * BENCH_PAGE,
-			 OBJVM_PROT_READ, OBJVM_MAP_SHARED, s->fd, 0, &addr);
+	err = objvm_mmap(s->t, 0, (uint64_t)arg * BENCH_PAGE, OBJVM_PROT_READ,
+			 OBJVM_MAP_SHARED, s->fd, 0, &addr);
 	if (err)
 		return err;
 	ov_window_open(s->vm);

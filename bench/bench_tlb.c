@@ -43,7 +43,7 @@ static int tlb_objvm_setup(void **state, long arg)
 	if (err)
 		return err;
 	return objvm_load(s->t, s->addr, &word, sizeof(word), NULL) ? -EFAULT
-								   : 0;
+								    : 0;
 }
 
 static int tlb_objvm_rep(void *state, long arg, struct rep_result *r)
@@ -57,8 +57,7 @@ static int tlb_objvm_rep(void *state, long arg, struct rep_result *r)
 	m0 = bench_minflt();
 	t0 = bench_now_ns();
 	for (i = 0; i < arg; i++) {
-		bad |= objvm_load(s->t, s->addr + 8, &word, sizeof(word),
-				  NULL);
+		bad |= objvm_load(s->t, s->addr + 8, &word, sizeof(word), NULL);
 		sum += word;
 	}
 	r->ns = bench_now_ns() - t0;

@@ -26,7 +26,9 @@
  * timer's resolution, whatever K is. */
 unsigned long truncate_iters(long k)
 {
-	return k >= 667 ? 3 : (unsigned long)(2000 / k);
+	unsigned long n = 20000 / (unsigned long)k;
+
+	return n < 5 ? 5 : n > 2000 ? 2000 : n;
 }
 
 struct trunc_objvm_state {
@@ -46,7 +48,7 @@ static int count_file_vmas(void *arg, const struct objvm_map_info *info)
 static int trunc_objvm_setup(void **state, long arg)
 {
 	struct trunc_objvm_state *s = calloc(1, sizeof(*s));
-	unsigned char page[BENCH_PAGE] = { 1 };
+	unsigned char page[BENCH_PAGE] = {1};
 	long i, vmas = 0;
 	int err;
 
@@ -83,7 +85,7 @@ static int trunc_objvm_rep(void *state, long arg, struct rep_result *r)
 {
 	struct trunc_objvm_state *s = state;
 	unsigned long it, iters = truncate_iters(arg);
-	unsigned char page[BENCH_PAGE] = { 1 }, byte;
+	unsigned char page[BENCH_PAGE] = {1}, byte;
 	uint64_t t0, m0;
 	int err;
 	long i;
@@ -133,7 +135,7 @@ const struct side truncate_objvm = {
 
 struct trunc_kernel_state {
 	int fd;
-	long nr;               /* mappings made */
+	long nr;              /* mappings made */
 	volatile char **addr; /* [K] */
 };
 
@@ -177,8 +179,9 @@ static int trunc_kernel_setup(void **state, long arg)
 	}
 	vmas = count_kernel_vmas();
 	if (vmas != arg) {
-		fprintf(stderr, "bench: the kernel made %ld VMAs for %ld mmaps\n",
-			vmas, arg);
+		fprintf(stderr,
+			"bench: the kernel made %ld VMAs for %ld mmaps\n", vmas,
+			arg);
 		return -EINVAL;
 	}
 	return 0;
@@ -188,7 +191,7 @@ static int trunc_kernel_rep(void *state, long arg, struct rep_result *r)
 {
 	struct trunc_kernel_state *s = state;
 	unsigned long it, iters = truncate_iters(arg);
-	char page[BENCH_PAGE] = { 1 };
+	char page[BENCH_PAGE] = {1};
 	uint64_t t0, m0;
 	char sum = 0;
 	int err = 0;

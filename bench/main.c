@@ -7,11 +7,12 @@
  *
  *   bench NAME objvm=VALUE kernel=VALUE ratio=VALUE UNITS=N COUNTER=N ...
  *
- * where VALUE is the median over REPS repetitions (default 9, or
+ * where VALUE is the median over REPS repetitions (default 11, or
  * BENCH_REPS), ratio is kernel / objvm (above 1: objvm is cheaper), UNITS
  * says what one repetition covered, and the counters are objvm's event
- * counts over the timed part of one repetition, followed by the host minor
- * faults of each side in that part.  With -o, writes the same figures, the
+ * counts over the timed part of one repetition (of one unit, for the
+ * truncate figures), followed by the host minor faults of each side in
+ * that part: host_minflt for objvm, kernel_minflt for the kernel.  With -o, writes the same figures, the
  * samples of every repetition, and a description of the machine as JSON.
  *
  * Timing never decides the exit status: 0 when every figure ran, 1 when a
@@ -31,34 +32,90 @@
 
 #include "bench.h"
 
-#define MAX_REPS 31
-#define DEFAULT_REPS 9
+#define MAX_REPS     31
+#define DEFAULT_REPS 11
 
 static const struct figure figures[] = {
-	{ "tlb_hit_load_ns", 1, 2000000, "loads", false, &tlb_objvm, &tlb_kernel,
-	  { "tlb_hit", "tlb_miss" } },
-	{ "fault_shared_ns", 1, 16384, "pages", false, &fault_shared_objvm,
-	  &fault_shared_kernel, { "fault_file_minor", "fault_file_major" } },
-	{ "fault_anon_ns", 1, 16384, "pages", false, &fault_anon_objvm,
-	  &fault_anon_kernel, { "fault_anon", "fault_zero", "page_alloc" } },
-	{ "fault_cow_ns", 1, 16384, "pages", false, &fault_cow_objvm,
-	  &fault_cow_kernel, { "fault_cow", "fault_wp", "page_alloc" } },
-	{ "munmap_page_ns", 1, 16384, "pages", false, &munmap_objvm, &munmap_kernel,
-	  { "pte_zap", "page_free", "pgtable_free" } },
-	{ "truncate_k1_us", 1e3, 1, "shrinks", true, &truncate_objvm,
-	  &truncate_kernel,
-	  { "rmap_vma_visit", "truncate_unmap", "pagecache_remove" } },
-	{ "truncate_k100_us", 1e3, 100, "shrinks", true, &truncate_objvm,
-	  &truncate_kernel,
-	  { "rmap_vma_visit", "truncate_unmap", "pagecache_remove" } },
-	{ "truncate_k1000_us", 1e3, 1000, "shrinks", true, &truncate_objvm,
-	  &truncate_kernel,
-	  { "rmap_vma_visit", "truncate_unmap", "pagecache_remove" } },
-	{ "truncate_k10000_us", 1e3, 10000, "shrinks", true, &truncate_objvm,
-	  &truncate_kernel,
-	  { "rmap_vma_visit", "truncate_unmap", "pagecache_remove" } },
-	{ "fork_256m_ms", 1e6, 65536, "forks", false, &fork_objvm, &fork_kernel,
-	  { "fork_pte_copy", "pgtable_alloc", "vma_alloc" } },
+	{"tlb_hit_load_ns",
+	 1,
+	 5000000,
+	 "loads",
+	 false,
+	 &tlb_objvm,
+	 &tlb_kernel,
+	 {"tlb_hit", "tlb_miss"}},
+	{"fault_shared_ns",
+	 1,
+	 16384,
+	 "pages",
+	 false,
+	 &fault_shared_objvm,
+	 &fault_shared_kernel,
+	 {"fault_file_minor", "fault_file_major"}},
+	{"fault_anon_ns",
+	 1,
+	 16384,
+	 "pages",
+	 false,
+	 &fault_anon_objvm,
+	 &fault_anon_kernel,
+	 {"fault_anon", "fault_zero", "page_alloc"}},
+	{"fault_cow_ns",
+	 1,
+	 16384,
+	 "pages",
+	 false,
+	 &fault_cow_objvm,
+	 &fault_cow_kernel,
+	 {"fault_cow", "fault_wp", "page_alloc"}},
+	{"munmap_page_ns",
+	 1,
+	 16384,
+	 "pages",
+	 false,
+	 &munmap_objvm,
+	 &munmap_kernel,
+	 {"pte_zap", "page_free", "pgtable_free"}},
+	{"truncate_k1_us",
+	 1e3,
+	 1,
+	 "shrinks",
+	 true,
+	 &truncate_objvm,
+	 &truncate_kernel,
+	 {"rmap_vma_visit", "truncate_unmap", "pagecache_remove"}},
+	{"truncate_k100_us",
+	 1e3,
+	 100,
+	 "shrinks",
+	 true,
+	 &truncate_objvm,
+	 &truncate_kernel,
+	 {"rmap_vma_visit", "truncate_unmap", "pagecache_remove"}},
+	{"truncate_k1000_us",
+	 1e3,
+	 1000,
+	 "shrinks",
+	 true,
+	 &truncate_objvm,
+	 &truncate_kernel,
+	 {"rmap_vma_visit", "truncate_unmap", "pagecache_remove"}},
+	{"truncate_k10000_us",
+	 1e3,
+	 10000,
+	 "shrinks",
+	 true,
+	 &truncate_objvm,
+	 &truncate_kernel,
+	 {"rmap_vma_visit", "truncate_unmap", "pagecache_remove"}},
+	{"fork_256m_ms",
+	 1e6,
+	 65536,
+	 "forks",
+	 false,
+	 &fork_objvm,
+	 &fork_kernel,
+	 {"fork_pte_copy", "pgtable_alloc", "vma_alloc"}},
 };
 
 #define NR_FIGURES (sizeof(figures) / sizeof(figures[0]))
@@ -70,9 +127,9 @@ struct fig_result {
 	unsigned int reps;
 	double ov[MAX_REPS], kv[MAX_REPS]; /* per-unit values, scaled */
 	double ov_med, k_med, ratio;
-	uint64_t units;                   /* of the last repetition */
-	uint64_t counts[BENCH_MAX_COUNTS]; /* of the last repetition */
-	bool counts_stable; /* every repetition had the same counts */
+	uint64_t units;                    /* of the last repetition */
+	uint64_t counts[BENCH_MAX_COUNTS]; /* totals of the last repetition */
+	bool counts_stable;           /* every repetition had the same counts */
 	uint64_t ov_minflt, k_minflt; /* of the last repetition */
 };
 
@@ -143,8 +200,8 @@ static void kserver_loop(int in, int out)
 		s = figures[req.fig].kernel;
 		switch (req.op) {
 		case KOP_SETUP:
-			resp.err = s->setup(&state[req.fig],
-					    figures[req.fig].arg);
+			resp.err =
+				s->setup(&state[req.fig], figures[req.fig].arg);
 			break;
 		case KOP_REP:
 			resp.err = s->rep(state[req.fig], figures[req.fig].arg,
@@ -193,7 +250,7 @@ static void kserver_stop(void)
 
 static int kcall(size_t fig, enum kop op, struct rep_result *r)
 {
-	struct kreq req = { .fig = (int)fig, .op = op };
+	struct kreq req = {.fig = (int)fig, .op = op};
 	struct kresp resp;
 
 	if (!write_full(kreq_fd, &req, sizeof(req)) ||
@@ -305,11 +362,24 @@ static void fmt_value(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.0f", v);
 }
 
+/* A counter, divided by the units when the figure says so. */
+static void print_count(FILE *out, const struct figure *f,
+			const struct fig_result *res, unsigned int c)
+{
+	uint64_t div = f->counts_per_unit && res->units ? res->units : 1;
+
+	if (res->counts[c] % div)
+		fprintf(out, "%.2f", (double)res->counts[c] / (double)div);
+	else
+		fprintf(out, "%llu",
+			(unsigned long long)(res->counts[c] / div));
+}
+
 static void print_figure(size_t i)
 {
 	const struct figure *f = &figures[i];
 	const struct fig_result *res = &results[i];
-	char ov[32], kv[32];
+	char ov[32], kv[32], ratio[32];
 	unsigned int c;
 
 	if (res->err) {
@@ -320,11 +390,16 @@ static void print_figure(size_t i)
 	}
 	fmt_value(ov, sizeof(ov), res->ov_med);
 	fmt_value(kv, sizeof(kv), res->k_med);
-	printf("bench %s objvm=%s kernel=%s ratio=%.2f %s=%llu", f->name, ov,
-	       kv, res->ratio, f->unit_key, (unsigned long long)res->units);
-	for (c = 0; c < BENCH_MAX_COUNTS && f->counts[c]; c++)
-		printf(" %s=%llu", f->counts[c],
-		       (unsigned long long)res->counts[c]);
+	if (res->ratio < 1)
+		snprintf(ratio, sizeof(ratio), "%.3g", res->ratio);
+	else
+		fmt_value(ratio, sizeof(ratio), res->ratio);
+	printf("bench %s objvm=%s kernel=%s ratio=%s %s=%llu", f->name, ov, kv,
+	       ratio, f->unit_key, (unsigned long long)res->units);
+	for (c = 0; c < BENCH_MAX_COUNTS && f->counts[c]; c++) {
+		printf(" %s=", f->counts[c]);
+		print_count(stdout, f, res, c);
+	}
 	printf(" host_minflt=%llu kernel_minflt=%llu",
 	       (unsigned long long)res->ov_minflt,
 	       (unsigned long long)res->k_minflt);
@@ -363,8 +438,7 @@ static void json_samples(FILE *out, const double *v, unsigned int n)
 }
 
 /* The first line of @path that starts with @key, after its ": ". */
-static void read_field(const char *path, const char *key, char *buf,
-		       size_t len)
+static void read_field(const char *path, const char *key, char *buf, size_t len)
 {
 	char line[512], *p;
 	FILE *f = fopen(path, "r");
@@ -429,11 +503,11 @@ static void json_machine(FILE *out, unsigned int reps)
 	json_string(out, u.machine);
 	fprintf(out, ",\n    \"cpu\": ");
 	json_string(out, cpu);
-	fprintf(out, ",\n    \"ncpu\": %ld,\n",
-		sysconf(_SC_NPROCESSORS_ONLN));
+	fprintf(out, ",\n    \"ncpu\": %ld,\n", sysconf(_SC_NPROCESSORS_ONLN));
 	fprintf(out, "    \"mem_mib\": %llu,\n",
 		(unsigned long long)sysconf(_SC_PHYS_PAGES) *
-			(unsigned long long)sysconf(_SC_PAGESIZE) >> 20);
+				(unsigned long long)sysconf(_SC_PAGESIZE) >>
+			20);
 	fprintf(out, "    \"thp\": ");
 	json_string(out, thp);
 	fprintf(out, ",\n    \"tmpdir\": ");
@@ -464,11 +538,13 @@ static void json_figure(FILE *out, size_t i, bool last)
 	}
 	fprintf(out, "\"objvm\": %.6g, \"kernel\": %.6g, \"ratio\": %.4g, ",
 		res->ov_med, res->k_med, res->ratio);
-	fprintf(out, "\"%s\": %llu, \"counts\": {", f->unit_key,
-		(unsigned long long)res->units);
-	for (c = 0; c < BENCH_MAX_COUNTS && f->counts[c]; c++)
-		fprintf(out, "%s\"%s\": %llu", c ? ", " : "", f->counts[c],
-			(unsigned long long)res->counts[c]);
+	fprintf(out, "\"%s\": %llu, \"counts_per\": \"%s\", \"counts\": {",
+		f->unit_key, (unsigned long long)res->units,
+		f->counts_per_unit ? "unit" : "repetition");
+	for (c = 0; c < BENCH_MAX_COUNTS && f->counts[c]; c++) {
+		fprintf(out, "%s\"%s\": ", c ? ", " : "", f->counts[c]);
+		print_count(out, f, res, c);
+	}
 	fprintf(out, "}, \"counts_stable\": %s, ",
 		res->counts_stable ? "true" : "false");
 	fprintf(out, "\"host_minflt\": %llu, \"kernel_minflt\": %llu, ",

@@ -181,8 +181,17 @@ int ov_populate(struct objvm_task *t, uint64_t addr, unsigned long pages)
 	for (i = 0; i < pages; i++) {
 		ret = objvm_store(t, addr + i * BENCH_PAGE, &word, sizeof(word),
 				  NULL);
-		if (ret)
+		if (ret) {
+			fprintf(stderr,
+				"bench: objvm_store to fresh anonymous memory "
+				"at 0x%llx: %s\n",
+				(unsigned long long)(addr + i * BENCH_PAGE),
+				ret == OBJVM_SIGSEGV  ? "SIGSEGV"
+				: ret == OBJVM_SIGBUS ? "SIGBUS"
+				: ret == OBJVM_OOM    ? "OOM"
+						      : objvm_errname(ret));
 			return ret > 0 ? -EFAULT : ret;
+		}
 	}
 	return 0;
 }

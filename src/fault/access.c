@@ -70,31 +70,38 @@ static int access_prepare(struct task *t, uint64_t addr, uint64_t len,
 	}
 }
 
+/* Copies @n bytes within one page if the TLB translates it; else false. */
+static inline bool access_hit(struct task *t, uint64_t addr, void *buf,
+			      size_t n, bool write)
+{
+	uint64_t s = tlb_enter(&t->tlb);
+	unsigned char *frame = tlb_lookup(&t->tlb, addr >> PAGE_SHIFT, write);
+
+	if (frame) {
+		frame += addr & ~PAGE_MASK;
+		if (write)
+			memcpy(frame, buf, n);
+		else
+			memcpy(buf, frame, n);
+	}
+	tlb_leave(&t->tlb, s);
+	if (frame)
+		count_event(t->vm, tlb_hit);
+	return frame != NULL;
+}
+
 /* Copies one piece that lies within one page. */
 static int access_copy(struct task *t, uint64_t addr, void *buf, size_t n,
 		       bool write)
 {
-	uint64_t off = addr & ~PAGE_MASK, s;
-	unsigned char *frame;
 	int ret;
 
-	for (;;) {
-		s = tlb_enter(&t->tlb);
-		frame = tlb_lookup(&t->tlb, addr >> PAGE_SHIFT, write);
-		if (frame) {
-			if (write)
-				memcpy(frame + off, buf, n);
-			else
-				memcpy(buf, frame + off, n);
-			tlb_leave(&t->tlb, s);
-			count_event(t->vm, tlb_hit);
-			return 0;
-		}
-		tlb_leave(&t->tlb, s);
+	while (!access_hit(t, addr, buf, n, write)) {
 		ret = access_fault(t, addr, write);
 		if (ret)
 			return ret;
 	}
+	return 0;
 }
 
 int task_access(struct task *t, uint64_t addr, void *buf, size_t len,
@@ -112,13 +119,13 @@ int task_access(struct task *t, uint64_t addr, void *buf, size_t len,
 		count_event(t->vm, fault_sigsegv);
 		return OBJVM_SIGSEGV;
 	}
-	/* The common case, one page already in the TLB, skips the walk. */
-	if (((addr ^ (addr + len - 1)) & PAGE_MASK) != 0 ||
-	    !tlb_lookup(&t->tlb, addr >> PAGE_SHIFT, write)) {
-		ret = access_prepare(t, addr, len, write, fault_addr);
-		if (ret)
-			return ret;
-	}
+	/* The data path: one page, already in the TLB. */
+	if (((addr ^ (addr + len - 1)) & PAGE_MASK) == 0 &&
+	    access_hit(t, addr, buf, len, write))
+		return 0;
+	ret = access_prepare(t, addr, len, write, fault_addr);
+	if (ret)
+		return ret;
 	while (len) {
 		n = MIN(len, PAGE_SIZE - (addr & ~PAGE_MASK));
 		ret = access_copy(t, addr, p, n, write);

@@ -133,7 +133,9 @@ static void i_mmap_unlock_vma(const struct vma *vma)
 
 static void vma_link_locked(struct mm *mm, struct vma *vma)
 {
-	VM_BUG_ON(RB_INSERT(vma_tree, &mm->vmas, vma) != NULL);
+	struct vma *clash = RB_INSERT(vma_tree, &mm->vmas, vma);
+
+	VM_BUG_ON(clash != NULL);
 	mm->map_count++;
 	mm->total_vm += vma_pages(vma);
 	if (vma->flags & VM_LOCKED)
