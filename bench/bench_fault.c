@@ -114,7 +114,7 @@ static int shared_objvm_rep(void *state, long arg, struct rep_result *r)
 	for (i = 0; i < arg; i++)
 		bad |= objvm_load(s->t, addr + (uint64_t)i * BENCH_PAGE, &byte,
 				  1, NULL);
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	ov_window_close(s->vm);
 	r->units = (uint64_t)arg;
@@ -154,7 +154,7 @@ static int shared_kernel_rep(void *state, long arg, struct rep_result *r)
 	t0 = bench_now_ns();
 	for (i = 0; i < arg; i++)
 		sum += p[i * BENCH_PAGE];
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	r->units = (uint64_t)arg;
 	__asm__ volatile("" : : "r"(sum));
@@ -192,7 +192,7 @@ static int anon_objvm_rep(void *state, long arg, struct rep_result *r)
 	for (i = 0; i < arg; i++)
 		bad |= objvm_store(s->t, addr + (uint64_t)i * BENCH_PAGE, &word,
 				   sizeof(word), NULL);
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	ov_window_close(s->vm);
 	r->units = (uint64_t)arg;
@@ -227,7 +227,7 @@ static int anon_kernel_rep(void *state, long arg, struct rep_result *r)
 	m0 = bench_minflt();
 	t0 = bench_now_ns();
 	k_populate(p, arg);
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	r->units = (uint64_t)arg;
 	munmap(p, len);
@@ -273,7 +273,7 @@ static int cow_objvm_rep(void *state, long arg, struct rep_result *r)
 	for (i = 0; i < arg; i++)
 		bad |= objvm_store(child, s->addr + (uint64_t)i * BENCH_PAGE,
 				   &word, sizeof(word), NULL);
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	ov_window_close(s->vm);
 	r->units = (uint64_t)arg;
@@ -333,7 +333,7 @@ static int cow_kernel_rep(void *state, long arg, struct rep_result *r)
 		t0 = bench_now_ns();
 		for (i = 0; i < arg; i++)
 			*(volatile uint64_t *)(p + i * BENCH_PAGE) = 0xc0;
-		res.ns = bench_now_ns() - t0;
+		res.ns = bench_since(t0);
 		res.minflt = bench_minflt() - m0;
 		res.units = (uint64_t)arg;
 		n = write(fds[1], &res, sizeof(res));
@@ -383,7 +383,7 @@ static int munmap_objvm_rep(void *state, long arg, struct rep_result *r)
 	m0 = bench_minflt();
 	t0 = bench_now_ns();
 	err = objvm_munmap(s->t, addr, (uint64_t)arg * BENCH_PAGE);
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	ov_window_close(s->vm);
 	r->units = (uint64_t)arg;
@@ -409,7 +409,7 @@ static int munmap_kernel_rep(void *state, long arg, struct rep_result *r)
 	t0 = bench_now_ns();
 	if (munmap(p, (size_t)arg * BENCH_PAGE))
 		err = -errno;
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	r->units = (uint64_t)arg;
 	return err;

@@ -58,7 +58,7 @@ static int fork_objvm_rep(void *state, long arg, struct rep_result *r)
 	m0 = bench_minflt();
 	t0 = bench_now_ns();
 	err = objvm_fork(s->t, &child);
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	ov_window_close(s->vm);
 	r->units = 1;
@@ -123,7 +123,7 @@ static int fork_kernel_rep(void *state, long arg, struct rep_result *r)
 	pid = fork();
 	if (pid == 0)
 		_exit(0);
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	r->units = 1;
 	if (pid < 0)

@@ -60,7 +60,7 @@ static int tlb_objvm_rep(void *state, long arg, struct rep_result *r)
 		bad |= objvm_load(s->t, s->addr + 8, &word, sizeof(word), NULL);
 		sum += word;
 	}
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	ov_window_close(s->vm);
 	r->units = (uint64_t)arg;
@@ -108,7 +108,7 @@ static int tlb_kernel_rep(void *state, long arg, struct rep_result *r)
 	t0 = bench_now_ns();
 	for (i = 0; i < arg; i++)
 		sum += p[1];
-	r->ns = bench_now_ns() - t0;
+	r->ns = bench_since(t0);
 	r->minflt = bench_minflt() - m0;
 	r->units = (uint64_t)arg;
 	__asm__ volatile("" : : "r"(sum));

@@ -103,7 +103,7 @@ static int trunc_objvm_rep(void *state, long arg, struct rep_result *r)
 		m0 = bench_minflt();
 		t0 = bench_now_ns();
 		err = objvm_ftruncate(s->t, s->fd, 0);
-		r->ns += bench_now_ns() - t0;
+		r->ns += bench_since(t0);
 		r->minflt += bench_minflt() - m0;
 		ov_window_close(s->vm);
 		if (!err)
@@ -208,7 +208,7 @@ static int trunc_kernel_rep(void *state, long arg, struct rep_result *r)
 		t0 = bench_now_ns();
 		if (ftruncate(s->fd, 0))
 			err = -errno;
-		r->ns += bench_now_ns() - t0;
+		r->ns += bench_since(t0);
 		r->minflt += bench_minflt() - m0;
 		if (!err && ftruncate(s->fd, BENCH_PAGE))
 			err = -errno;

@@ -521,6 +521,8 @@ static void json_machine(FILE *out, unsigned int reps)
 	fprintf(out, "  \"objvm_git\": ");
 	json_string(out, getenv("BENCH_GIT") ? getenv("BENCH_GIT") : "");
 	fprintf(out, ",\n  \"reps\": %u,\n", reps);
+	fprintf(out, "  \"timer_overhead_ns\": %llu,\n",
+		(unsigned long long)bench_timer_overhead);
 }
 
 /* One figure per line, so that line tools can compare two files. */
@@ -638,6 +640,7 @@ int main(int argc, char **argv)
 			usage();
 	}
 	signal(SIGPIPE, SIG_IGN);
+	bench_timer_calibrate();
 	if (kserver_start()) {
 		fprintf(stderr, "bench: cannot start the kernel server\n");
 		return 1;

@@ -15,6 +15,29 @@
 
 #include "bench.h"
 
+uint64_t bench_timer_overhead;
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median gap between two back-to-back clock reads. */
+void bench_timer_calibrate(void)
+{
+	uint64_t gap[1001], t;
+	size_t i;
+
+	for (i = 0; i < 1001; i++) {
+		t = bench_now_ns();
+		gap[i] = bench_now_ns() - t;
+	}
+	qsort(gap, 1001, sizeof(*gap), cmp_u64);
+	bench_timer_overhead = gap[500];
+}
+
 uint64_t bench_minflt(void)
 {
 	struct rusage ru;

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "machine.h"
+#include "fault/tlb.h"
 #include "fs/fs.h"
 #include "task/task.h"
 
@@ -82,6 +83,7 @@ int vm_create(const struct objvm_config *config, struct objvm **out)
 	if (!vm)
 		return -ENOMEM;
 	vm->id = atomic_fetch_add(&next_vm_id, 1);
+	tlb_protocol_init();
 	vm->check = config->check;
 	vm->seed = config->seed;
 	vm_lock_init(&vm->ns_lock, LOCK_NAMESPACE);
@@ -131,6 +133,9 @@ struct vm_stats *vm_stats_block_slow(struct objvm *vm)
 	vm_lock(&vm->stats_lock);
 	list_add_tail(&s->link, &vm->stats_blocks);
 	vm_unlock(&vm->stats_lock);
+	/* Registered before this thread's first access (fault/tlb.h). */
+	atomic_fetch_add(&vm->nr_threads, 1);
+	atomic_thread_fence(memory_order_seq_cst);
 	vm_stats_tls.vm_id = vm->id;
 	vm_stats_tls.block = s;
 	return s;

@@ -68,6 +68,7 @@ struct objvm {
 	/* Counters: one block per host thread that has used this machine. */
 	struct vm_lock stats_lock; /* LOCK_STATS: stats_blocks */
 	struct list_head stats_blocks;
+	atomic_int nr_threads; /* host threads that used it */
 };
 
 _Static_assert(offsetof(struct objvm, id) == 0, "vm_id_of needs id first");

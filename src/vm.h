@@ -187,36 +187,37 @@ bool lockdep_held(const void *lock);
  * One block per host thread per machine, written only by its thread and
  * summed on read, so counting never becomes a shared hot spot.
  */
-#define VM_STAT_LIST(X)                                                \
-	X(fault_anon, "anonymous first-touch faults")                  \
-	X(fault_zero, "read faults that mapped the zero page")         \
-	X(fault_file_minor, "file faults served from the page cache")  \
-	X(fault_file_major, "file faults that read the backing store") \
-	X(fault_cow, "copy-on-write faults")                           \
-	X(fault_wp, "write faults that only made a pte writable")      \
-	X(fault_sigbus, "faults that raised SIGBUS")                   \
-	X(fault_sigsegv, "faults that raised SIGSEGV")                 \
-	X(fault_oom, "faults that found no memory")                    \
-	X(fault_retry, "faults retried after a racing truncate")       \
-	X(tlb_hit, "software TLB hits")                                \
-	X(tlb_miss, "software TLB misses")                             \
-	X(tlb_flush_page, "software TLB entries invalidated")          \
-	X(tlb_flush_all, "software TLB full flushes")                  \
-	X(pte_set, "ptes written")                                     \
-	X(pte_zap, "present ptes zapped")                              \
-	X(pgtable_alloc, "page-table pages allocated")                 \
-	X(pgtable_free, "page-table pages freed")                      \
-	X(vma_alloc, "VMAs created")                                   \
-	X(vma_merge, "VMA merges")                                     \
-	X(vma_split, "VMA splits")                                     \
-	X(rmap_vma_visit, "VMAs visited by rmap and truncate walks")   \
-	X(truncate_unmap, "ptes removed by truncate")                  \
-	X(pagecache_add, "pages added to the page cache")              \
-	X(pagecache_remove, "pages removed from the page cache")       \
-	X(page_alloc, "frames allocated")                              \
-	X(page_free, "frames freed")                                   \
-	X(writeback, "pages written back to the backing store")        \
-	X(readpage, "pages read from the backing store")               \
+#define VM_STAT_LIST(X)                                                  \
+	X(fault_anon, "anonymous first-touch faults")                    \
+	X(fault_zero, "read faults that mapped the zero page")           \
+	X(fault_file_minor, "file faults served from the page cache")    \
+	X(fault_file_major, "file faults that read the backing store")   \
+	X(fault_cow, "copy-on-write faults")                             \
+	X(fault_wp, "write faults that only made a pte writable")        \
+	X(fault_sigbus, "faults that raised SIGBUS")                     \
+	X(fault_sigsegv, "faults that raised SIGSEGV")                   \
+	X(fault_oom, "faults that found no memory")                      \
+	X(fault_retry, "faults retried after a racing truncate")         \
+	X(tlb_hit, "software TLB hits")                                  \
+	X(tlb_miss, "software TLB misses")                               \
+	X(tlb_flush_page, "software TLB entries invalidated")            \
+	X(tlb_flush_all, "software TLB full flushes")                    \
+	X(tlb_shootdown_ipi, "shootdowns that made other threads fence") \
+	X(pte_set, "ptes written")                                       \
+	X(pte_zap, "present ptes zapped")                                \
+	X(pgtable_alloc, "page-table pages allocated")                   \
+	X(pgtable_free, "page-table pages freed")                        \
+	X(vma_alloc, "VMAs created")                                     \
+	X(vma_merge, "VMA merges")                                       \
+	X(vma_split, "VMA splits")                                       \
+	X(rmap_vma_visit, "VMAs visited by rmap and truncate walks")     \
+	X(truncate_unmap, "ptes removed by truncate")                    \
+	X(pagecache_add, "pages added to the page cache")                \
+	X(pagecache_remove, "pages removed from the page cache")         \
+	X(page_alloc, "frames allocated")                                \
+	X(page_free, "frames freed")                                     \
+	X(writeback, "pages written back to the backing store")          \
+	X(readpage, "pages read from the backing store")                 \
 	X(fork_pte_copy, "ptes copied by fork")
 
 enum vm_stat_item {
@@ -246,18 +247,35 @@ static inline uint64_t vm_id_of(const struct objvm *vm)
 	return *(const uint64_t *)vm;
 }
 
-static inline void count_events(struct objvm *vm, enum vm_stat_item item,
-				uint64_t n)
+/*
+ * This thread's counter block for @vm.  Getting it the first time also
+ * registers the thread with the machine (vm->nr_threads), which the TLB
+ * shootdown relies on (fault/tlb.h): every thread gets its block before
+ * its first access.
+ */
+static inline struct vm_stats *vm_stats_block(struct objvm *vm)
 {
-	struct vm_stats *s = vm_stats_tls.block;
-
 	if (__builtin_expect(vm_stats_tls.vm_id != vm_id_of(vm), 0))
-		s = vm_stats_block_slow(vm);
+		return vm_stats_block_slow(vm);
+	return vm_stats_tls.block;
+}
+
+static inline void stats_add(struct vm_stats *s, enum vm_stat_item item,
+			     uint64_t n)
+{
 	/* Only this thread writes the block: no atomic read-modify-write. */
 	atomic_store_explicit(
 		&s->v[item],
 		atomic_load_explicit(&s->v[item], memory_order_relaxed) + n,
 		memory_order_relaxed);
+}
+
+static inline void count_events(struct objvm *vm, enum vm_stat_item item,
+				uint64_t n)
+{
+	struct vm_stats *s = vm_stats_block(vm);
+
+	stats_add(s, item, n);
 }
 
 #define count_event(vm, item) count_events((vm), STAT_##item, 1)

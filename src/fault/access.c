@@ -74,6 +74,8 @@ static int access_prepare(struct task *t, uint64_t addr, uint64_t len,
 static inline bool access_hit(struct task *t, uint64_t addr, void *buf,
 			      size_t n, bool write)
 {
+	/* First: it registers this thread before its first access. */
+	struct vm_stats *st = vm_stats_block(t->vm);
 	uint64_t s = tlb_enter(&t->tlb);
 	unsigned char *frame = tlb_lookup(&t->tlb, addr >> PAGE_SHIFT, write);
 
@@ -85,9 +87,10 @@ static inline bool access_hit(struct task *t, uint64_t addr, void *buf,
 			memcpy(buf, frame, n);
 	}
 	tlb_leave(&t->tlb, s);
-	if (frame)
-		count_event(t->vm, tlb_hit);
-	return frame != NULL;
+	if (!frame)
+		return false;
+	stats_add(st, STAT_tlb_hit, 1);
+	return true;
 }
 
 /* Copies one piece that lies within one page. */

@@ -256,7 +256,7 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *vma,
 	count_event(vm, pte_set);
 	finish_fault(mm, addr, ptep, true);
 	/* Nothing else in this mm can hold the old translation now. */
-	tlb_sync(mm->tlb);
+	tlb_sync(mm->vm, mm->tlb);
 	vm_unlock(&mm->page_table_lock);
 	put_page(vm, old); /* ours */
 	count_event(vm, fault_cow);

@@ -4,10 +4,23 @@
  * See tlb.h for the coherence rule.  A full flush walks all entries; a
  * range flush of more pages than the TLB holds does the same.
  */
+#include <linux/membarrier.h>
 #include <sched.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "machine.h"
 #include "fault/tlb.h"
+
+static void tlb_protocol_choose(void)
+{
+	if (TLB_ALWAYS_SYMMETRIC || getenv("OBJVM_TLB_SYMMETRIC"))
+		return;
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+		    0, 0) == 0)
+		tlb_symmetric = false;
+}
 
 void tlb_fill(struct tlb *tlb, uint64_t addr, unsigned char *frame,
 	      bool writable)
@@ -61,12 +74,31 @@ void tlb_flush_range(struct objvm *vm, struct tlb *tlb, uint64_t start,
 	count_event(vm, tlb_flush_all);
 }
 
-void tlb_sync(struct tlb *tlb)
+bool tlb_symmetric = true;
+
+void tlb_protocol_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, tlb_protocol_choose);
+}
+
+void tlb_sync(struct objvm *vm, struct tlb *tlb)
 {
 	uint64_t s;
 
 	if (!tlb)
 		return;
+	atomic_thread_fence(memory_order_seq_cst);
+	if (!TLB_ALWAYS_SYMMETRIC && !tlb_symmetric) {
+		/* One thread: it is us, and we are not inside an access. */
+		if (atomic_load(&vm->nr_threads) <= 1)
+			return;
+		if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0,
+			    0) != 0)
+			abort(); /* registered in tlb_protocol_choose() */
+		count_event(vm, tlb_shootdown_ipi);
+	}
 	s = atomic_load_explicit(&tlb->seq, memory_order_seq_cst);
 	if (!(s & 1))
 		return;

@@ -15,9 +15,20 @@
  * it, and so does objvm.
  *
  * The waiting is made possible by tlb->seq, which the owning thread makes
- * odd for the duration of each access (a sequentially consistent store:
- * either the flusher sees the access running, or the access sees the
- * invalidated entry).
+ * odd for the duration of each access.  Either the flusher sees the
+ * access running, or the access sees the invalidated entry; what makes
+ * that so costs the flusher, not the access, where it can:
+ *
+ *   asymmetric (the default): the access stores seq with no fence; a
+ *       flusher on a machine that more than one host thread uses calls
+ *       membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), which makes every
+ *       running thread of the process pass a full barrier, before it
+ *       reads seq (the user-space RCU pattern; the real kernel pays an
+ *       IPI here too).  On a machine one thread drives, the flusher is
+ *       the only accessor and is not inside an access: nothing to wait.
+ *   symmetric: the access's store is sequentially consistent (an xchg)
+ *       and the flusher a fence.  Used when membarrier is missing, and
+ *       always under ThreadSanitizer, which cannot see membarrier.
  *
  * Entries are filled writable only for ptes that are already dirty, so
  * the first store to a clean page takes the slow path and sets the
@@ -58,14 +69,36 @@ void tlb_flush_page(struct objvm *vm, struct tlb *tlb, uint64_t addr);
 void tlb_flush_range(struct objvm *vm, struct tlb *tlb, uint64_t start,
 		     uint64_t end);
 /* Waits until no access that began before the last flush is running. */
-void tlb_sync(struct tlb *tlb);
+void tlb_sync(struct objvm *vm, struct tlb *tlb);
+/* Chooses the asymmetric protocol if the host allows it; once. */
+void tlb_protocol_init(void);
+
+#if defined(__SANITIZE_THREAD__)
+#define TLB_ALWAYS_SYMMETRIC 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TLB_ALWAYS_SYMMETRIC 1
+#endif
+#endif
+#ifndef TLB_ALWAYS_SYMMETRIC
+#define TLB_ALWAYS_SYMMETRIC 0
+#endif
+
+extern bool tlb_symmetric;
 
 /* Owner side: bracket every access that uses TLB entries. */
 static inline uint64_t tlb_enter(struct tlb *tlb)
 {
 	uint64_t s = atomic_load_explicit(&tlb->seq, memory_order_relaxed);
 
-	atomic_store_explicit(&tlb->seq, s + 1, memory_order_seq_cst);
+	if (TLB_ALWAYS_SYMMETRIC || tlb_symmetric) {
+		atomic_store_explicit(&tlb->seq, s + 1, memory_order_seq_cst);
+	} else {
+		atomic_store_explicit(&tlb->seq, s + 1, memory_order_relaxed);
+		/* Keep the compiler from hoisting the lookup above it; the
+		 * CPU is kept in line by the flusher's membarrier. */
+		atomic_signal_fence(memory_order_seq_cst);
+	}
 	return s + 2;
 }
 

@@ -26,7 +26,7 @@ static void tlb_flush_gathered(struct mmu_gather *tlb)
 {
 	unsigned int i;
 
-	tlb_sync(tlb->mm->tlb);
+	tlb_sync(tlb->mm->vm, tlb->mm->tlb);
 	for (i = 0; i < tlb->nr; i++)
 		put_page(tlb->mm->vm, tlb->pages[i]);
 	tlb->nr = 0;

@@ -82,7 +82,7 @@ static int copy_page_range(struct mm *dst, struct mm *src, struct vma *vma)
 	vm_lock_nested(&dst->page_table_lock);
 	walk_pte_range(src, vma->start, vma->end, copy_one_pte, &w);
 	vm_unlock(&dst->page_table_lock);
-	tlb_sync(src->tlb);
+	tlb_sync(src->vm, src->tlb);
 	vm_unlock(&src->page_table_lock);
 	return w.err;
 }

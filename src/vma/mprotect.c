@@ -76,7 +76,7 @@ static void change_protection(struct vma *vma, uint64_t start, uint64_t end)
 
 	vm_lock(&mm->page_table_lock);
 	walk_pte_range(mm, start, end, change_pte, &w);
-	tlb_sync(mm->tlb);
+	tlb_sync(mm->vm, mm->tlb);
 	vm_unlock(&mm->page_table_lock);
 }
 

@@ -68,7 +68,7 @@ static int move_page_tables(struct vma *vma, uint64_t old_addr,
 	}
 	vm_lock(&mm->page_table_lock);
 	walk_pte_range(mm, old_addr, old_addr + len, move_one_pte, &w);
-	tlb_sync(mm->tlb);
+	tlb_sync(mm->vm, mm->tlb);
 	vm_unlock(&mm->page_table_lock);
 	if (mapping)
 		vm_unlock(&mapping->i_mmap_lock);

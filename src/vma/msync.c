@@ -41,7 +41,7 @@ static int msync_vma(struct vma *vma, uint64_t start, uint64_t end)
 
 	vm_lock(&mm->page_table_lock);
 	walk_pte_range(mm, start, end, sync_pte, NULL);
-	tlb_sync(mm->tlb);
+	tlb_sync(mm->vm, mm->tlb);
 	vm_unlock(&mm->page_table_lock);
 	if (vma_is_nonlinear(vma)) {
 		first = 0;

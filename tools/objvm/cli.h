@@ -18,4 +18,9 @@ struct subcommand {
 /* run.c: `objvm run [--check=each|end|off] FILE...`. */
 int run_main(int argc, char **argv);
 
+/* oracle.c, diff.c, gen.c: the kernel oracle (docs/oracle.md). */
+int oracle_main(int argc, char **argv);
+int diff_main(int argc, char **argv);
+int gen_main(int argc, char **argv);
+
 #endif /* OBJVM_TOOLS_CLI_H */

@@ -16,6 +16,13 @@ static int help_main(int argc, char **argv);
 static const struct subcommand subcommands[] = {
 	{"run", run_main, "[--check=each|end|off] FILE...",
 	 "run scenario files on libobjvm and print their transcripts"},
+	{"oracle", oracle_main, "[--keep] [--tmpdir=DIR] FILE...",
+	 "run scenario files on the live Linux kernel (docs/oracle.md)"},
+	{"diff", diff_main,
+	 "[--keep-going] [--save=DIR] FILE... | --seeds=A-B [gen options]",
+	 "run scenarios on objvm and on the kernel; print the differences"},
+	{"gen", gen_main, "--seed N [--ops K] [--tasks T]",
+	 "write a random valid scenario for objvm diff"},
 	{"help", help_main, "[COMMAND]",
 	 "show help for objvm, a subcommand or a scenario command"},
 };

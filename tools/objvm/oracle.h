@@ -116,6 +116,7 @@ enum oracle_use {
 	ORACLE_WRITE,  /* store, touch w: may fault, writes scenario memory */
 	ORACLE_CHANGE, /* munmap, mprotect, madvise, mlock, msync, remap */
 	ORACLE_CREATE, /* a fixed mapping or mremap target: replaces it */
+	ORACLE_EXPAND, /* mremap growing in place: takes only free room */
 };
 
 /*

@@ -378,9 +378,11 @@ bool oracle_mem_check(uint64_t start, uint64_t end, enum oracle_use use)
 		     c.l.stack_start > room ? c.l.stack_start - room : 0,
 		     c.l.stack_start))
 		return false;
-	if (use == ORACLE_CREATE &&
+	if ((use == ORACLE_CREATE || use == ORACLE_EXPAND) &&
 	    overlaps(start, end, c.l.heap_end, c.l.heap_end + HEAP_ROOM))
 		return false;
+	if (use == ORACLE_EXPAND) /* never over a mapping: free room only */
+		return true;
 	if (!maps_walk(check_one, &c))
 		return false;
 	return c.ok;

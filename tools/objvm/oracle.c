@@ -1,0 +1,803 @@
+/*
+ * tools/objvm/oracle.c - `objvm oracle`: run scenarios on the live kernel.
+ *
+ * The controller walks the script in order.  Machine-wide commands it
+ * answers itself (spec section 4: `skip` for check, reclaim, stats and
+ * sysctl, for `machine` arguments and `spawn` options it cannot honour).
+ * A `T: ...` command goes to T's process (oracle_task.c) unless it must be
+ * skipped: after a sysctl that changes what programs observe, for the
+ * nonlinear flag, remap's fd=, hugetlbfs without a pool, paths that would
+ * leave the private directory, and for any command that names something a
+ * skipped command would have bound (a descriptor, a mapping, a task).
+ *
+ * A skipped line never fails an expectation: the command did not run.
+ * Everything else is checked against `=> EXPECTED` as `objvm run` does,
+ * and the exit statuses are the same.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "oracle.h"
+#include "run.h"
+
+#define REPLY_TIMEOUT_MS (300 * 1000)
+#define UNPRIV_MEMLOCK   (8ULL << 20) /* as objvm's MLOCK_LIMIT_PAGES */
+
+enum otask_state {
+	OT_LIVE,
+	OT_EXITED,  /* `T: exit` succeeded */
+	OT_GONE,    /* killed (OOM) or died */
+	OT_SKIPPED, /* its spawn or fork was skipped: all it does is skip */
+};
+
+/* A name a skipped command would have bound: 'f'd or 'm'apping. */
+struct taint {
+	char kind;
+	const char *name;
+};
+
+struct otask {
+	const char *name;
+	enum otask_state state;
+	pid_t pid;
+	int chan;
+	struct taint *taints;
+	size_t nr_taints;
+};
+
+struct octx {
+	const struct scn_script *script;
+	struct oracle_result *res;
+	FILE *out;
+	struct otask **tasks;
+	size_t nr_tasks;
+	bool poisoned; /* a sysctl changed what programs observe */
+	bool hugetlb;  /* a pool, and hugetlbfs mounted below dir */
+	char hugedir[4200];
+};
+
+static void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p) {
+		fputs("objvm: out of memory\n", stderr);
+		exit(2);
+	}
+	return p;
+}
+
+/* --- policy ------------------------------------------------------------- */
+
+bool oracle_sysctl_observable(const char *name, const char *value)
+{
+	if (strcmp(name, "vm.nonlinear") == 0)
+		return strcmp(value, "pageable") != 0;
+	return strcmp(name, "vm.rmap") != 0 &&
+	       strcmp(name, "vm.swappiness") != 0;
+}
+
+bool oracle_path_safe(const char *path)
+{
+	const char *p = path;
+
+	if (path[0] != '/')
+		return false;
+	while (*p) {
+		const char *c = p + 1, *e = strchr(c, '/');
+		size_t n = e ? (size_t)(e - c) : strlen(c);
+
+		if ((n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		if (!e)
+			break;
+		p = e;
+	}
+	return true;
+}
+
+static bool is_huge_path(const char *path)
+{
+	return strncmp(path, "/hugetlbfs/", 11) == 0;
+}
+
+bool oracle_have_hugetlb(void)
+{
+	char buf[64] = "";
+	int fd = open("/proc/sys/vm/nr_hugepages", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && strtoul(buf, NULL, 10) > 0;
+}
+
+/* --- the private directory ---------------------------------------------- */
+
+static int remove_one(const char *path, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int oracle_remove_dir(const char *dir)
+{
+	char huge[4200];
+
+	if (!dir[0])
+		return 0;
+	snprintf(huge, sizeof(huge), "%s/hugetlbfs", dir);
+	umount2(huge, MNT_DETACH); /* fails harmlessly if not mounted */
+	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *tmp_parent(const struct oracle_opts *opts)
+{
+	const char *p = opts ? opts->tmp_parent : NULL;
+
+	if (!p || !p[0])
+		p = getenv("OBJVM_ORACLE_TMPDIR");
+	if (!p || !p[0])
+		p = "/var/tmp";
+	return p;
+}
+
+static bool make_dir(struct octx *c, const struct oracle_opts *opts)
+{
+	char *dir = c->res->dir;
+
+	snprintf(dir, sizeof(c->res->dir), "%s/objvm-oracle.XXXXXX",
+		 tmp_parent(opts));
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "objvm oracle: mkdtemp %s: %s\n", dir,
+			strerror(errno));
+		dir[0] = '\0';
+		return false;
+	}
+	/* Tasks with another uid create files in it too. */
+	chmod(dir, 0777);
+	if (oracle_have_hugetlb() && geteuid() == 0) {
+		snprintf(c->hugedir, sizeof(c->hugedir), "%s/hugetlbfs", dir);
+		if (mkdir(c->hugedir, 0777) == 0 &&
+		    mount("objvm-oracle", c->hugedir, "hugetlbfs", 0,
+			  "mode=0777") == 0)
+			c->hugetlb = true;
+	}
+	return true;
+}
+
+/* --- tasks -------------------------------------------------------------- */
+
+static struct otask *task_get(struct octx *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_tasks; i++)
+		if (strcmp(c->tasks[i]->name, name) == 0)
+			return c->tasks[i];
+	return NULL;
+}
+
+static struct otask *task_new(struct octx *c, const char *name,
+			      enum otask_state state)
+{
+	struct otask *t = xrealloc(NULL, sizeof(*t));
+
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	t->state = state;
+	t->chan = -1;
+	c->tasks = xrealloc(c->tasks, (c->nr_tasks + 1) * sizeof(*c->tasks));
+	c->tasks[c->nr_tasks++] = t;
+	return t;
+}
+
+static bool tainted(const struct otask *t, char kind, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < t->nr_taints; i++)
+		if (t->taints[i].kind == kind &&
+		    strcmp(t->taints[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static void taint_set(struct otask *t, char kind, const char *name, bool on)
+{
+	size_t i;
+
+	if (!name || tainted(t, kind, name) == on)
+		return;
+	if (on) {
+		t->taints = xrealloc(t->taints,
+				     (t->nr_taints + 1) * sizeof(*t->taints));
+		t->taints[t->nr_taints++] = (struct taint){kind, name};
+		return;
+	}
+	for (i = 0; i < t->nr_taints; i++) {
+		if (t->taints[i].kind == kind &&
+		    strcmp(t->taints[i].name, name) == 0) {
+			t->taints[i] = t->taints[--t->nr_taints];
+			return;
+		}
+	}
+}
+
+/* The descriptor and mapping names @cmd reads; false if any is tainted. */
+static bool names_clean(const struct otask *t, const struct scn_cmd *cmd)
+{
+	const struct scn_addr *a = NULL, *b = NULL;
+	const char *fd = NULL, *map = NULL;
+
+	switch (cmd->verb) {
+	case SCN_CLOSE:
+	case SCN_FSYNC:
+	case SCN_FSTAT:
+		fd = cmd->u.fd;
+		break;
+	case SCN_FTRUNCATE:
+		fd = cmd->u.ftruncate.fd;
+		break;
+	case SCN_WRITE:
+		fd = cmd->u.write.fd;
+		break;
+	case SCN_READ:
+		fd = cmd->u.read.fd;
+		break;
+	case SCN_MMAP:
+		fd = cmd->u.mmap.fd;
+		if (cmd->u.mmap.has_at)
+			a = &cmd->u.mmap.at;
+		break;
+	case SCN_MUNMAP:
+	case SCN_MLOCK:
+	case SCN_MUNLOCK:
+	case SCN_MINCORE:
+		a = &cmd->u.range.addr;
+		break;
+	case SCN_MPROTECT:
+		a = &cmd->u.mprotect.range.addr;
+		break;
+	case SCN_MSYNC:
+		a = &cmd->u.msync.range.addr;
+		break;
+	case SCN_MADVISE:
+		a = &cmd->u.madvise.range.addr;
+		break;
+	case SCN_MREMAP:
+		map = cmd->u.mremap.map;
+		if (cmd->u.mremap.has_fixed)
+			b = &cmd->u.mremap.fixed;
+		break;
+	case SCN_REMAP:
+		a = &cmd->u.remap.addr;
+		fd = cmd->u.remap.fd;
+		break;
+	case SCN_LOAD:
+		a = &cmd->u.load.addr;
+		break;
+	case SCN_STORE:
+		a = &cmd->u.store.addr;
+		break;
+	case SCN_TOUCH:
+		a = &cmd->u.touch.range.addr;
+		break;
+	default:
+		break;
+	}
+	return !tainted(t, 'f', fd) && !tainted(t, 'm', map) &&
+	       !(a && tainted(t, 'm', a->name)) &&
+	       !(b && tainted(t, 'm', b->name));
+}
+
+/* The name @cmd binds when it succeeds, if any. */
+static const char *binds(const struct scn_cmd *cmd, char *kind)
+{
+	*kind = 'm';
+	if (cmd->verb == SCN_MMAP)
+		return cmd->u.mmap.map;
+	if (cmd->verb == SCN_MREMAP)
+		return cmd->u.mremap.map;
+	*kind = 'f';
+	if (cmd->verb == SCN_OPEN)
+		return cmd->u.open.fd;
+	return NULL;
+}
+
+/* Must the controller skip this `T: ...` command?  *@refused: for safety. */
+static bool must_skip(const struct octx *c, const struct otask *t,
+		      const struct scn_cmd *cmd, bool *refused)
+{
+	const char *path = NULL;
+
+	*refused = false;
+	if (t->state == OT_SKIPPED || !names_clean(t, cmd))
+		return true;
+	switch (cmd->verb) {
+	case SCN_MAPS:
+		return true;
+	case SCN_MMAP:
+		if (cmd->u.mmap.flags & SCN_MAP_NONLINEAR)
+			return true;
+		if ((cmd->u.mmap.flags & SCN_MAP_HUGETLB) && !c->hugetlb)
+			return true;
+		break;
+	case SCN_REMAP:
+		return cmd->u.remap.fd != NULL;
+	case SCN_OPEN:
+		path = cmd->u.open.path;
+		break;
+	case SCN_UNLINK:
+		path = cmd->u.path;
+		break;
+	default:
+		break;
+	}
+	if (path && !oracle_path_safe(path)) {
+		*refused = true;
+		return true;
+	}
+	return path && is_huge_path(path) && !c->hugetlb;
+}
+
+/* --- talking to task processes ------------------------------------------ */
+
+static bool io_full(int fd, void *buf, size_t len, bool out)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = out ? send(fd, p, len, MSG_NOSIGNAL)
+				: read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static bool wait_readable(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int n;
+
+	do
+		n = poll(&p, 1, REPLY_TIMEOUT_MS);
+	while (n < 0 && errno == EINTR);
+	return n > 0;
+}
+
+/* Receive a reply header and the descriptor that may come with it. */
+static bool recv_header(int chan, struct oracle_reply *r, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {r, sizeof(*r)};
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*fd = -1;
+	if (!wait_readable(chan))
+		return false;
+	do
+		n = recvmsg(chan, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return false;
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	if ((size_t)n < sizeof(*r))
+		return io_full(chan, (char *)r + n, sizeof(*r) - (size_t)n,
+			       false);
+	return true;
+}
+
+/* The task process went away without answering: how, as a result. */
+static void task_died(struct otask *t, struct result *res)
+{
+	int status = 0;
+
+	kill(t->pid, SIGKILL); /* if it only stopped answering */
+	while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	close(t->chan);
+	t->chan = -1;
+	t->state = OT_GONE;
+	result_reset(res);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		result_printf(res, "OOM");
+	else if (WIFSIGNALED(status))
+		result_error(res, "task %s died of signal %d", t->name,
+			     WTERMSIG(status));
+	else
+		result_error(res, "task %s ended with status %d", t->name,
+			     WEXITSTATUS(status));
+}
+
+/* Send command @idx to @t and collect its result in @res. */
+static unsigned int task_call(struct octx *c, struct otask *t, uint32_t idx,
+			      struct result *res)
+{
+	const struct scn_cmd *cmd = &c->script->cmds[idx];
+	struct oracle_reply r;
+	struct otask *child;
+	int fd = -1;
+	char *text;
+
+	if (!io_full(t->chan, &idx, sizeof(idx), true) ||
+	    !recv_header(t->chan, &r, &fd)) {
+		task_died(t, res);
+		return res->failed ? ORACLE_FAILED : 0;
+	}
+	text = xrealloc(NULL, (size_t)r.len + 1);
+	if (!io_full(t->chan, text, r.len, false)) {
+		free(text);
+		if (fd >= 0)
+			close(fd);
+		task_died(t, res);
+		return res->failed ? ORACLE_FAILED : 0;
+	}
+	text[r.len] = '\0';
+	result_reset(res);
+	result_printf(res, "%s", text);
+	res->failed = r.flags & ORACLE_FAILED;
+	free(text);
+	if (r.flags & ORACLE_FORKED) {
+		child = task_new(c, cmd->u.child, OT_LIVE);
+		child->pid = r.pid;
+		child->chan = fd;
+		child->nr_taints = t->nr_taints;
+		child->taints = xrealloc(NULL, t->nr_taints *
+						       sizeof(*t->taints));
+		memcpy(child->taints, t->taints,
+		       t->nr_taints * sizeof(*t->taints));
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	if (r.flags & ORACLE_EXITED) {
+		close(t->chan);
+		t->chan = -1;
+		while (waitpid(t->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		t->state = OT_EXITED;
+	}
+	return r.flags;
+}
+
+/* Drop to @uid, keeping CAP_IPC_LOCK if @caps asks for it. */
+static int become(unsigned int uid, unsigned int caps)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+	struct rlimit rl = {UNPRIV_MEMLOCK, UNPRIV_MEMLOCK};
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0 || setgroups(0, NULL) < 0 ||
+	    setgid(uid) < 0)
+		return -1;
+	if (caps && prctl(PR_SET_KEEPCAPS, 1) < 0)
+		return -1;
+	if (setuid(uid) < 0)
+		return -1;
+	memset(data, 0, sizeof(data));
+	if (caps & SCN_CAP_IPC_LOCK) {
+		data[0].permitted = data[0].effective = 1u << CAP_IPC_LOCK;
+		if (syscall(SYS_capset, &hdr, data) < 0)
+			return -1;
+	}
+	return prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void spawn_task(struct octx *c, const struct scn_spawn *a,
+		       struct result *res)
+{
+	bool root = geteuid() == 0;
+	struct otask *t;
+	int sv[2];
+	pid_t pid;
+
+	if (task_get(c, a->task)) {
+		result_error(res, "task %s already exists", a->task);
+		return;
+	}
+	if ((a->uid != 0 || a->caps) && !root) {
+		task_new(c, a->task, OT_SKIPPED);
+		result_printf(res, "skip");
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		result_error(res, "socketpair: %s", strerror(errno));
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		put_errno(res, -errno);
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	if (pid == 0) {
+		dup2(sv[1], ORACLE_CHAN_FD);
+		close_range(3, ORACLE_CHAN_FD - 1, 0);
+		close_range(ORACLE_CHAN_FD + 1, ~0U, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (a->uid != 0 && become(a->uid, a->caps) < 0)
+			_exit(127);
+		oracle_task_serve(c->script, a->task, c->res->dir);
+	}
+	close(sv[1]);
+	t = task_new(c, a->task, OT_LIVE);
+	t->pid = pid;
+	t->chan = sv[0];
+	result_printf(res, "ok");
+}
+
+/* --- machine-wide commands ---------------------------------------------- */
+
+static unsigned int global_cmd(struct octx *c, const struct scn_cmd *cmd,
+			       struct result *res)
+{
+	int fd;
+
+	switch (cmd->verb) {
+	case SCN_MACHINE:
+		/* mem=, swap=, hugepages=, backing= and seed= configure
+		 * objvm's machine; the kernel's is what it is. */
+		if (cmd->u.machine.given)
+			break;
+		result_printf(res, "ok");
+		return 0;
+	case SCN_SYSCTL:
+		if (cmd->u.sysctl.value &&
+		    oracle_sysctl_observable(cmd->u.sysctl.name,
+					     cmd->u.sysctl.value))
+			c->poisoned = true;
+		break;
+	case SCN_SPAWN:
+		spawn_task(c, &cmd->u.spawn, res);
+		if (res->failed)
+			return ORACLE_FAILED;
+		return strcmp(res->buf, "skip") == 0 ? ORACLE_SKIP : 0;
+	case SCN_DROP_CACHES:
+		fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0 && write(fd, "1", 1) == 1) {
+			close(fd);
+			result_printf(res, "ok");
+			return 0;
+		}
+		if (fd >= 0)
+			close(fd);
+		break;
+	default: /* check, reclaim, stats */
+		break;
+	}
+	result_printf(res, "skip");
+	return ORACLE_SKIP;
+}
+
+/* --- the run ------------------------------------------------------------ */
+
+static unsigned int run_cmd(struct octx *c, size_t idx, struct result *res)
+{
+	const struct scn_cmd *cmd = &c->script->cmds[idx];
+	struct otask *t;
+	unsigned int flags;
+	bool refused;
+	const char *name;
+	char kind;
+
+	result_reset(res);
+	if (c->poisoned) {
+		result_printf(res, "skip");
+		return ORACLE_SKIP;
+	}
+	if (!cmd->task)
+		return global_cmd(c, cmd, res);
+	t = task_get(c, cmd->task);
+	if (!t) {
+		result_error(res, "no task %s", cmd->task);
+		return ORACLE_FAILED;
+	}
+	if (t->state == OT_EXITED) {
+		result_error(res, "task %s has exited", cmd->task);
+		return ORACLE_FAILED;
+	}
+	if (t->state == OT_GONE) {
+		result_error(res, "task %s no longer exists", cmd->task);
+		return ORACLE_FAILED;
+	}
+	if (cmd->verb == SCN_FORK && task_get(c, cmd->u.child)) {
+		result_error(res, "task %s already exists", cmd->u.child);
+		return ORACLE_FAILED;
+	}
+	name = binds(cmd, &kind);
+	if (must_skip(c, t, cmd, &refused)) {
+		result_printf(res, "skip");
+		flags = ORACLE_SKIP | (refused ? ORACLE_REFUSED : 0);
+	} else {
+		flags = task_call(c, t, (uint32_t)idx, res);
+	}
+	if (flags & ORACLE_SKIP) {
+		taint_set(t, kind, name, true);
+		if (cmd->verb == SCN_FORK)
+			task_new(c, cmd->u.child, OT_SKIPPED);
+	} else if (strcmp(res->buf, "ok") == 0) {
+		taint_set(t, kind, name, false);
+	}
+	return flags;
+}
+
+static void end_tasks(struct octx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_tasks; i++) {
+		struct otask *t = c->tasks[i];
+
+		if (t->chan >= 0)
+			close(t->chan);
+		if (t->state == OT_LIVE)
+			while (waitpid(t->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		free(t->taints);
+		free(t);
+	}
+	free(c->tasks);
+	c->tasks = NULL;
+	c->nr_tasks = 0;
+}
+
+int oracle_run_script(const struct scn_script *script, FILE *out,
+		      const struct oracle_opts *opts, struct oracle_result *res)
+{
+	struct octx c = {.script = script, .res = res, .out = out};
+	struct result r = {0};
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	res->lines = xrealloc(NULL, script->nr_cmds * sizeof(*res->lines));
+	memset(res->lines, 0, script->nr_cmds * sizeof(*res->lines));
+	res->nr_lines = script->nr_cmds;
+	if (script->nr_cmds == 0)
+		return 0;
+	if (!make_dir(&c, opts)) {
+		res->setup_failed = true;
+		res->mismatch = true;
+		return 1;
+	}
+	result_reset(&r);
+	for (i = 0; i < script->nr_cmds; i++) {
+		const struct scn_cmd *cmd = &script->cmds[i];
+		unsigned int flags = run_cmd(&c, i, &r);
+		bool skip = flags & ORACLE_SKIP;
+
+		if (r.failed)
+			flags |= ORACLE_FAILED;
+		res->lines[i].text = strdup(r.buf);
+		res->lines[i].flags =
+			flags & (ORACLE_SKIP | ORACLE_REFUSED | ORACLE_FAILED);
+		if (out && !transcript_line(out, cmd->line, r.buf,
+					    skip ? NULL : cmd->expect))
+			res->mismatch = true;
+		if (!out && !skip && cmd->expect &&
+		    !result_matches(r.buf, cmd->expect))
+			res->mismatch = true;
+		if (flags & ORACLE_FAILED)
+			res->mismatch = true;
+	}
+	end_tasks(&c);
+	if (!opts || !opts->keep_dir) {
+		oracle_remove_dir(res->dir);
+		res->dir[0] = '\0';
+	}
+	result_free(&r);
+	return res->mismatch ? 1 : 0;
+}
+
+void oracle_result_free(struct oracle_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nr_lines; i++)
+		free(res->lines[i].text);
+	free(res->lines);
+	memset(res, 0, sizeof(*res));
+}
+
+/* --- `objvm oracle` ----------------------------------------------------- */
+
+static const char oracle_usage[] =
+	"usage: objvm oracle [--keep] [--tmpdir=DIR] FILE...\n";
+
+int oracle_main(int argc, char **argv)
+{
+	struct oracle_opts opts = {0};
+	struct scn_script *scripts;
+	bool options = true, ok = true;
+	int i, n = 0, status = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!options || arg[0] != '-' || arg[1] == '\0')
+			argv[n++] = argv[i];
+		else if (strcmp(arg, "--") == 0)
+			options = false;
+		else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			fputs(oracle_usage, stdout);
+			return 0;
+		} else if (strcmp(arg, "--keep") == 0)
+			opts.keep_dir = true;
+		else if (strncmp(arg, "--tmpdir=", 9) == 0)
+			opts.tmp_parent = arg + 9;
+		else {
+			fprintf(stderr, "objvm oracle: unknown option '%s'\n",
+				arg);
+			fputs(oracle_usage, stderr);
+			return 2;
+		}
+	}
+	if (n == 0) {
+		fputs("objvm oracle: no scenario file\n", stderr);
+		fputs(oracle_usage, stderr);
+		return 2;
+	}
+	scripts = xrealloc(NULL, (size_t)n * sizeof(*scripts));
+	memset(scripts, 0, (size_t)n * sizeof(*scripts));
+	for (i = 0; i < n; i++) {
+		if (scn_parse_file(&scripts[i], argv[i]) != 0) {
+			scn_print_errors(&scripts[i], stderr);
+			ok = false;
+		}
+	}
+	for (i = 0; i < n && ok; i++) {
+		struct oracle_result res;
+
+		if (n > 1)
+			printf("== %s\n", scripts[i].file);
+		if (oracle_run_script(&scripts[i], stdout, &opts, &res) != 0)
+			status = 1;
+		if (res.dir[0])
+			fprintf(stderr, "objvm oracle: %s: files kept in %s\n",
+				scripts[i].file, res.dir);
+		oracle_result_free(&res);
+	}
+	for (i = 0; i < n; i++)
+		scn_free(&scripts[i]);
+	free(scripts);
+	return ok ? status : 2;
+}
