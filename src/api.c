@@ -340,7 +340,7 @@ int objvm_mmap(struct objvm_task *task, uint64_t addr, uint64_t len, int prot,
 	if (prot & ~(OBJVM_PROT_READ | OBJVM_PROT_WRITE | OBJVM_PROT_EXEC))
 		goto out;
 	err = do_mmap(T(task)->mm, addr, len, prot, flags, file,
-		      (uint64_t)off >> PAGE_SHIFT, T(task)->cred.uid == 0,
+		      (uint64_t)off >> PAGE_SHIFT, task_caps(T(task)),
 		      out_addr);
 out:
 	if (file)
@@ -388,14 +388,14 @@ int objvm_mlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
 	return api_end(T(task)->vm, do_mlock(T(task)->mm, addr, len, true,
-					     task_capable_ipc_lock(T(task))));
+					     task_caps(T(task))));
 }
 
 int objvm_munlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
-	return api_end(T(task)->vm,
-		       do_mlock(T(task)->mm, addr, len, false, true));
+	return api_end(T(task)->vm, do_mlock(T(task)->mm, addr, len, false,
+					     task_caps(T(task))));
 }
 
 int objvm_mincore(struct objvm_task *task, uint64_t addr, uint64_t len,

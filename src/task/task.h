@@ -13,6 +13,7 @@
 
 #include "vm.h"
 #include "fault/tlb.h"
+#include "vma/vma.h"
 
 #define TASK_MAX_FDS 1024
 
@@ -30,9 +31,12 @@ struct task {
 	struct tlb tlb; /* the TLB of the CPU this task runs on */
 };
 
-static inline bool task_capable_ipc_lock(const struct task *t)
+/* The VM_CAP_* rights of @t: root holds all, others what cap= gave. */
+static inline unsigned int task_caps(const struct task *t)
 {
-	return t->cred.uid == 0 || (t->cred.caps & OBJVM_CAP_IPC_LOCK);
+	if (t->cred.uid == 0)
+		return VM_CAP_SYS_RAWIO | VM_CAP_IPC_LOCK;
+	return (t->cred.caps & OBJVM_CAP_IPC_LOCK) ? VM_CAP_IPC_LOCK : 0;
 }
 
 int task_spawn(struct objvm *vm, const struct objvm_cred *cred,

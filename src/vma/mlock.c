@@ -13,9 +13,6 @@
 #include "machine.h"
 #include "vma/vma.h"
 
-/* RLIMIT_MEMLOCK of a task without CAP_IPC_LOCK (Linux's default). */
-#define MLOCK_LIMIT_PAGES ((8UL << 20) >> PAGE_SHIFT)
-
 static int apply_vma_lock_flags(struct mm *mm, uint64_t start, uint64_t end,
 				bool on)
 {
@@ -57,7 +54,7 @@ static int mlock_populate(struct mm *mm, uint64_t start, uint64_t end)
 }
 
 int do_mlock(struct mm *mm, uint64_t start, uint64_t len, bool on,
-	     bool privileged)
+	     unsigned int caps)
 {
 	uint64_t end;
 	int err;
@@ -71,7 +68,7 @@ int do_mlock(struct mm *mm, uint64_t start, uint64_t len, bool on,
 		return 0;
 	vm_write_lock(&mm->mmap_lock);
 	err = -ENOMEM;
-	if (on && !privileged &&
+	if (on && !(caps & VM_CAP_IPC_LOCK) &&
 	    (len >> PAGE_SHIFT) + mm->locked_vm > MLOCK_LIMIT_PAGES)
 		goto out;
 	err = apply_vma_lock_flags(mm, start, end, on);

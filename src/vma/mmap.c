@@ -246,7 +246,7 @@ static int mmap_region(struct mm *mm, uint64_t addr, uint64_t len,
 }
 
 int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
-	    struct file *file, pgoff_t pgoff, bool privileged, uint64_t *out)
+	    struct file *file, pgoff_t pgoff, unsigned int caps, uint64_t *out)
 {
 	bool fixed = flags & (OBJVM_MAP_FIXED | OBJVM_MAP_FIXED_NOREPLACE);
 	unsigned long vm_flags = calc_vm_flags(prot, flags);
@@ -284,7 +284,11 @@ int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	if (err)
 		goto out_unlock;
 	err = -EPERM;
-	if (fixed && addr < MMAP_MIN_ADDR && !privileged)
+	if (fixed && addr < MMAP_MIN_ADDR && !(caps & VM_CAP_SYS_RAWIO))
+		goto out_unlock;
+	err = -EAGAIN; /* mlock_future_ok() */
+	if ((vm_flags & VM_LOCKED) && !(caps & VM_CAP_IPC_LOCK) &&
+	    mm->locked_vm + (len >> PAGE_SHIFT) > MLOCK_LIMIT_PAGES)
 		goto out_unlock;
 	err = -EEXIST;
 	if ((flags & OBJVM_MAP_FIXED_NOREPLACE) &&

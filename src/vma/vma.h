@@ -173,11 +173,17 @@ int anon_vma_prepare(struct vma *vma);
 void anon_vma_link(struct vma *vma); /* vma->anon_vma already set */
 void anon_vma_unlink(struct vma *vma);
 
+/* What a caller may do beyond an ordinary task (do_mmap, do_mlock). */
+#define VM_CAP_SYS_RAWIO  1u /* map below MMAP_MIN_ADDR */
+#define VM_CAP_IPC_LOCK   2u /* lock memory past RLIMIT_MEMLOCK */
+/* RLIMIT_MEMLOCK of a task without CAP_IPC_LOCK (Linux's default). */
+#define MLOCK_LIMIT_PAGES ((8UL << 20) >> PAGE_SHIFT)
+
 /* --- mmap.c: the system calls ---------------------------------------------
  * Context for all: called with no lock held; they take mmap_lock.
  */
 int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
-	    struct file *file, pgoff_t pgoff, bool privileged, uint64_t *out);
+	    struct file *file, pgoff_t pgoff, unsigned int caps, uint64_t *out);
 int do_munmap(struct mm *mm, uint64_t start, uint64_t len);
 /* Context: mmap_lock held for writing. */
 int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len);
@@ -190,7 +196,7 @@ int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
 int do_msync(struct mm *mm, uint64_t start, uint64_t len, int flags);
 int do_madvise(struct mm *mm, uint64_t start, uint64_t len, int advice);
 int do_mlock(struct mm *mm, uint64_t start, uint64_t len, bool on,
-	     bool privileged);
+	     unsigned int caps);
 int do_mincore(struct mm *mm, uint64_t start, uint64_t len, unsigned char *vec);
 /* Picks where a new mapping of @len bytes goes, top-down below mmap_base
  * as x86-64 Linux does; @addr is a hint (or the place, when @fixed).

@@ -37,8 +37,9 @@ static uint64_t map(uint64_t addr, uint64_t len, int prot)
 
 	if (addr)
 		flags |= OBJVM_MAP_FIXED;
-	ck_assert_int_eq(
-		do_mmap(mm, addr, len, prot, flags, NULL, 0, true, &out), 0);
+	ck_assert_int_eq(do_mmap(mm, addr, len, prot, flags, NULL, 0,
+				 VM_CAP_SYS_RAWIO, &out),
+			 0);
 	return out;
 }
 
