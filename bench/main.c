@@ -312,7 +312,7 @@ static void run_figure(size_t i, unsigned int reps)
 		kcall(i, KOP_TEARDOWN, NULL);
 		goto out_objvm;
 	}
-	/* Rep -1 is the warm-up: run, not recorded. */
+	/* Repetition 0 is the warm-up: run, not recorded. */
 	for (rep = 0; rep <= reps; rep++) {
 		ov_window_reset();
 		err = f->objvm->rep(ostate, f->arg, &ro);

@@ -12,6 +12,7 @@
 
 #include "machine.h"
 #include "fs/fs.h"
+#include "fault/access.h"
 #include "task/task.h"
 #include "truncate/truncate.h"
 #include "vma/vma.h"
@@ -89,6 +90,8 @@ int objvm_create(const struct objvm_config *config, struct objvm **out)
 {
 	static const struct objvm_config defaults;
 
+	if (!out)
+		return -EFAULT;
 	return vm_create(config ? config : &defaults, out);
 }
 
@@ -115,11 +118,15 @@ int objvm_check(struct objvm *vm, char *buf, size_t len)
 
 int objvm_sysctl_set(struct objvm *vm, const char *name, const char *value)
 {
+	if (!name || !value)
+		return -EFAULT;
 	return sysctl_set(vm, name, value);
 }
 
 int objvm_sysctl_get(struct objvm *vm, const char *name, char *buf, size_t len)
 {
+	if (!name || !buf)
+		return -EFAULT;
 	return sysctl_get(vm, name, buf, len);
 }
 
@@ -161,6 +168,8 @@ int objvm_stat_get(struct objvm *vm, const char *name, uint64_t *value)
 {
 	size_t i;
 
+	if (!name || !value)
+		return -EFAULT;
 	for (i = 0; i < NR_VM_STATS; i++) {
 		if (strcmp(stat_names[i], name) == 0) {
 			*value = vm_stat_sum(vm, i);
@@ -184,6 +193,8 @@ int objvm_spawn(struct objvm *vm, const struct objvm_cred *cred,
 int objvm_fork(struct objvm_task *parent, struct objvm_task **child)
 {
 	TASK_ALIVE(parent);
+	if (!child)
+		return -EFAULT;
 	return api_end(T(parent)->vm,
 		       task_fork(T(parent), (struct task **)child));
 }
@@ -214,6 +225,8 @@ int objvm_open(struct objvm_task *task, const char *path, int flags)
 	int err, fd;
 
 	TASK_ALIVE(task);
+	if (!path)
+		return -EFAULT;
 	if ((flags & OBJVM_O_ACCMODE) == OBJVM_O_ACCMODE)
 		return -EINVAL;
 	err = filp_open(T(task)->vm, path, flags, &file);
@@ -234,6 +247,8 @@ int objvm_close(struct objvm_task *task, int fd)
 int objvm_unlink(struct objvm_task *task, const char *path)
 {
 	TASK_ALIVE(task);
+	if (!path)
+		return -EFAULT;
 	return api_end(T(task)->vm, fs_unlink(T(task)->vm, path));
 }
 
@@ -261,6 +276,8 @@ ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
 	ssize_t ret;
 
 	TASK_ALIVE(task);
+	if (!buf && len)
+		return -EFAULT;
 	file = fget(T(task), fd);
 	if (!file)
 		return -EBADF;
@@ -277,6 +294,8 @@ ssize_t objvm_pread(struct objvm_task *task, int fd, void *buf, size_t len,
 	ssize_t ret;
 
 	TASK_ALIVE(task);
+	if (!buf && len)
+		return -EFAULT;
 	file = fget(T(task), fd);
 	if (!file)
 		return -EBADF;
@@ -304,6 +323,8 @@ int objvm_fstat(struct objvm_task *task, int fd, struct objvm_stat *st)
 	struct file *file;
 
 	TASK_ALIVE(task);
+	if (!st)
+		return -EFAULT;
 	file = fget(T(task), fd);
 	if (!file)
 		return -EBADF;
@@ -321,6 +342,8 @@ int objvm_mmap(struct objvm_task *task, uint64_t addr, uint64_t len, int prot,
 	int err;
 
 	TASK_ALIVE(task);
+	if (!out_addr)
+		return -EFAULT;
 	if ((uint64_t)off & ~PAGE_MASK)
 		return -EINVAL;
 	if (!(flags & OBJVM_MAP_ANONYMOUS)) {
@@ -366,6 +389,8 @@ int objvm_mremap(struct objvm_task *task, uint64_t old_addr, uint64_t old_len,
 		 uint64_t *out_addr)
 {
 	TASK_ALIVE(task);
+	if (!out_addr)
+		return -EFAULT;
 	return api_end(T(task)->vm,
 		       do_mremap(T(task)->mm, old_addr, old_len, new_len, flags,
 				 new_addr, out_addr));
@@ -402,6 +427,8 @@ int objvm_mincore(struct objvm_task *task, uint64_t addr, uint64_t len,
 		  unsigned char *vec)
 {
 	TASK_ALIVE(task);
+	if (!vec && len)
+		return -EFAULT;
 	return do_mincore(T(task)->mm, addr, len, vec);
 }
 
@@ -446,6 +473,8 @@ int objvm_maps(struct objvm_task *task,
 	int ret = 0;
 
 	TASK_ALIVE(task);
+	if (!fn)
+		return -EFAULT;
 	mm = T(task)->mm;
 	vm_read_lock(&mm->mmap_lock);
 	vma_for_each(vma, mm) {
@@ -460,7 +489,7 @@ int objvm_maps(struct objvm_task *task,
 /* --- access --------------------------------------------------------------- */
 
 /* The OOM killer: a task whose access found no memory is killed. */
-static int access_end(struct task *t, int ret)
+static inline int access_end(struct task *t, int ret)
 {
 	if (ret == OBJVM_OOM)
 		task_exit(t);
@@ -473,6 +502,11 @@ int objvm_load(struct objvm_task *task, uint64_t addr, void *buf, size_t len,
 	       uint64_t *fault_addr)
 {
 	TASK_ALIVE(task);
+	if (!buf && len)
+		return -EFAULT;
+	if (access_one_page(addr, len) &&
+	    access_hit(T(task), addr, buf, len, false))
+		return access_end(T(task), 0);
 	return access_end(T(task), task_access(T(task), addr, buf, len, false,
 					       fault_addr));
 }
@@ -481,6 +515,11 @@ int objvm_store(struct objvm_task *task, uint64_t addr, const void *buf,
 		size_t len, uint64_t *fault_addr)
 {
 	TASK_ALIVE(task);
+	if (!buf && len)
+		return -EFAULT;
+	if (access_one_page(addr, len) &&
+	    access_hit(T(task), addr, (void *)buf, len, true))
+		return access_end(T(task), 0);
 	return access_end(T(task), task_access(T(task), addr, (void *)buf, len,
 					       true, fault_addr));
 }

@@ -134,8 +134,7 @@ struct vm_stats *vm_stats_block_slow(struct objvm *vm)
 	list_add_tail(&s->link, &vm->stats_blocks);
 	vm_unlock(&vm->stats_lock);
 	/* Registered before this thread's first access (fault/tlb.h). */
-	atomic_fetch_add(&vm->nr_threads, 1);
-	atomic_thread_fence(memory_order_seq_cst);
+	tlb_register_thread(vm);
 	vm_stats_tls.vm_id = vm->id;
 	vm_stats_tls.block = s;
 	return s;

@@ -12,6 +12,7 @@
 
 #include "machine.h"
 #include "fault/fault.h"
+#include "fault/access.h"
 #include "fault/tlb.h"
 #include "task/task.h"
 #include "vma/vma.h"
@@ -68,29 +69,6 @@ static int access_prepare(struct task *t, uint64_t addr, uint64_t len,
 		if (page == last)
 			return 0;
 	}
-}
-
-/* Copies @n bytes within one page if the TLB translates it; else false. */
-static inline bool access_hit(struct task *t, uint64_t addr, void *buf,
-			      size_t n, bool write)
-{
-	/* First: it registers this thread before its first access. */
-	struct vm_stats *st = vm_stats_block(t->vm);
-	uint64_t s = tlb_enter(&t->tlb);
-	unsigned char *frame = tlb_lookup(&t->tlb, addr >> PAGE_SHIFT, write);
-
-	if (frame) {
-		frame += addr & ~PAGE_MASK;
-		if (write)
-			memcpy(frame, buf, n);
-		else
-			memcpy(buf, frame, n);
-	}
-	tlb_leave(&t->tlb, s);
-	if (!frame)
-		return false;
-	stats_add(st, STAT_tlb_hit, 1);
-	return true;
 }
 
 /* Copies one piece that lies within one page. */

@@ -76,6 +76,21 @@ void tlb_flush_range(struct objvm *vm, struct tlb *tlb, uint64_t start,
 
 bool tlb_symmetric = true;
 
+static void tlb_membarrier(void)
+{
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0))
+		abort(); /* registered in tlb_protocol_choose() */
+}
+
+void tlb_register_thread(struct objvm *vm)
+{
+	atomic_fetch_add(&vm->nr_threads, 1);
+	if (TLB_ALWAYS_SYMMETRIC || tlb_symmetric)
+		atomic_thread_fence(memory_order_seq_cst);
+	else
+		tlb_membarrier();
+}
+
 void tlb_protocol_init(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -89,14 +104,20 @@ void tlb_sync(struct objvm *vm, struct tlb *tlb)
 
 	if (!tlb)
 		return;
-	atomic_thread_fence(memory_order_seq_cst);
-	if (!TLB_ALWAYS_SYMMETRIC && !tlb_symmetric) {
-		/* One thread: it is us, and we are not inside an access. */
-		if (atomic_load(&vm->nr_threads) <= 1)
+	if (TLB_ALWAYS_SYMMETRIC || tlb_symmetric) {
+		atomic_thread_fence(memory_order_seq_cst);
+	} else {
+		/*
+		 * One thread: it is us, and we are not inside an access.  No
+		 * fence is needed to read the count: a thread registering
+		 * calls membarrier() (tlb_register_thread), which orders our
+		 * invalidation before its first access or makes us see it.
+		 */
+		atomic_signal_fence(memory_order_seq_cst);
+		if (atomic_load_explicit(&vm->nr_threads,
+					 memory_order_relaxed) <= 1)
 			return;
-		if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0,
-			    0) != 0)
-			abort(); /* registered in tlb_protocol_choose() */
+		tlb_membarrier();
 		count_event(vm, tlb_shootdown_ipi);
 	}
 	s = atomic_load_explicit(&tlb->seq, memory_order_seq_cst);

@@ -70,6 +70,8 @@ void tlb_flush_range(struct objvm *vm, struct tlb *tlb, uint64_t start,
 		     uint64_t end);
 /* Waits until no access that began before the last flush is running. */
 void tlb_sync(struct objvm *vm, struct tlb *tlb);
+/* Counts a new host thread of @vm in before its first access. */
+void tlb_register_thread(struct objvm *vm);
 /* Chooses the asymmetric protocol if the host allows it; once. */
 void tlb_protocol_init(void);
 
