@@ -12,7 +12,9 @@
  * at a time is the expected use.  All handles are opaque.
  *
  * Errors: calls return 0 (or a count) on success and a negative errno on
- * failure; objvm_errname() turns one into its symbolic name.  A task that
+ * failure; objvm_errname() turns one into its symbolic name.  A NULL
+ * where a buffer, path or result pointer is needed answers -EFAULT, as a
+ * bad user pointer does in a system call.  A task that
  * has exited, or was killed by the OOM killer, answers -ESRCH to every
  * call until its handle is released with objvm_task_release().
  */

@@ -258,10 +258,12 @@ int objvm_ftruncate(struct objvm_task *task, int fd, int64_t size)
 	int err;
 
 	TASK_ALIVE(task);
+	if (size < 0)
+		return -EINVAL; /* before the descriptor, as do_sys_ftruncate */
 	file = fget(T(task), fd);
 	if (!file)
 		return -EBADF;
-	if (size < 0 || (file->flags & OBJVM_O_ACCMODE) == OBJVM_O_RDONLY)
+	if ((file->flags & OBJVM_O_ACCMODE) == OBJVM_O_RDONLY)
 		err = -EINVAL;
 	else
 		err = do_truncate(file->inode, size);

@@ -41,7 +41,8 @@ struct objvm {
 	struct vm_lock tasks_lock; /* LOCK_TASKS: the list, next_pid */
 	struct list_head tasks;    /* every task, zombies included */
 	int next_pid;
-	atomic_int nr_live_tasks; /* makes vm.rmap -EBUSY once > 0 */
+	atomic_int nr_live_tasks;           /* makes vm.rmap -EBUSY once > 0 */
+	atomic_uint_fast64_t next_anon_key; /* names for vma->anon_key */
 
 	/* Page-cache / anon pages on the LRU (reclaim fills this in). */
 	struct vm_lock lru_lock; /* LOCK_LRU */

@@ -140,7 +140,8 @@ static void check_vmas(struct checker *c, struct task *t)
 		if (prev && prev->end > vma->start)
 			fail(c, "M1 task %d: VMAs overlap at 0x%llx", t->pid,
 			     (unsigned long long)vma->start);
-		if (prev && vma_can_merge(prev, vma))
+		if (prev && vma_can_merge(prev, vma) && !prev->fork_layout &&
+		    !vma->fork_layout)
 			fail(c,
 			     "M2 task %d: VMAs at 0x%llx and 0x%llx should "
 			     "be merged",

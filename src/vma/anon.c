@@ -14,8 +14,53 @@
 #include "machine.h"
 #include "vma/vma.h"
 
+/* Whether adjacent @a (below) and @b could share an anon_vma (Linux's
+ * anon_vma_compatible(): alike but for access rights, offsets in line). */
+static bool anon_vma_shareable(const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start && a->file == b->file &&
+	       !((a->flags ^ b->flags) & ~VM_ACCESS_FLAGS) &&
+	       b->pgoff == a->pgoff + vma_pages(a);
+}
+
+/* A neighbour whose anon_vma @vma may take, so the two can merge later
+ * (2.6 find_mergeable_anon_vma(); a forked one is not reusable). */
+static struct vma *find_mergeable_anon_vma(struct vma *vma)
+{
+	struct vma *near = vma_next(vma);
+
+	if (near && anon_vma_shareable(vma, near) &&
+	    __atomic_load_n(&near->anon_vma, __ATOMIC_ACQUIRE) &&
+	    !near->anon_forked)
+		return near;
+	near = vma_prev(vma);
+	if (near && anon_vma_shareable(near, vma) &&
+	    __atomic_load_n(&near->anon_vma, __ATOMIC_ACQUIRE) &&
+	    !near->anon_forked)
+		return near;
+	return NULL;
+}
+
+static struct anon_vma *anon_vma_alloc(void)
+{
+	struct anon_vma *anon_vma = calloc(1, sizeof(*anon_vma));
+
+	if (!anon_vma)
+		return NULL;
+	vm_lock_init(&anon_vma->lock, LOCK_ANON_VMA);
+	list_init(&anon_vma->head);
+	return anon_vma;
+}
+
+static void anon_vma_free(struct anon_vma *anon_vma)
+{
+	vm_lock_destroy(&anon_vma->lock);
+	free(anon_vma);
+}
+
 /*
- * anon_vma_prepare - give @vma an anon_vma before its first anonymous page.
+ * anon_vma_prepare - give @vma an anon_vma before its first anonymous page:
+ * a compatible neighbour's, or a new one.
  *
  * Context: mmap_lock held (reading is enough: two faulting threads may
  * race, and page_table_lock decides, as in 2.6).  Return: 0 or -ENOMEM.
@@ -23,32 +68,37 @@
 int anon_vma_prepare(struct vma *vma)
 {
 	struct mm *mm = vma->mm;
-	struct anon_vma *anon_vma;
+	struct anon_vma *anon_vma, *allocated = NULL;
+	struct vma *near;
+	uint64_t key;
 
 	if (__atomic_load_n(&vma->anon_vma, __ATOMIC_ACQUIRE))
 		return 0;
-	anon_vma = calloc(1, sizeof(*anon_vma));
-	if (!anon_vma)
-		return -ENOMEM;
-	vm_lock_init(&anon_vma->lock, LOCK_ANON_VMA);
-	list_init(&anon_vma->head);
+	near = find_mergeable_anon_vma(vma);
+	if (near) {
+		anon_vma = near->anon_vma;
+		key = near->anon_key;
+	} else {
+		anon_vma = allocated = anon_vma_alloc();
+		if (!anon_vma)
+			return -ENOMEM;
+		key = atomic_fetch_add(&mm->vm->next_anon_key, 1);
+	}
 
 	vm_lock(&anon_vma->lock);
 	vm_lock(&mm->page_table_lock);
 	if (!vma->anon_vma) {
 		list_add_tail(&vma->anon_vma_node, &anon_vma->head);
-		atomic_store(&anon_vma->refcount, 1);
+		atomic_fetch_add(&anon_vma->refcount, 1);
+		vma->anon_key = key;
+		vma->anon_forked = false;
 		__atomic_store_n(&vma->anon_vma, anon_vma, __ATOMIC_RELEASE);
-		anon_vma = NULL;
+		allocated = NULL;
 	}
 	vm_unlock(&mm->page_table_lock);
-	if (anon_vma) {
-		vm_unlock(&anon_vma->lock);
-		vm_lock_destroy(&anon_vma->lock);
-		free(anon_vma);
-	} else {
-		vm_unlock(&vma->anon_vma->lock);
-	}
+	vm_unlock(&anon_vma->lock);
+	if (allocated)
+		anon_vma_free(allocated);
 	return 0;
 }
 
@@ -73,8 +123,6 @@ void anon_vma_unlink(struct vma *vma)
 	list_del(&vma->anon_vma_node);
 	last = atomic_fetch_sub(&anon_vma->refcount, 1) == 1;
 	vm_unlock(&anon_vma->lock);
-	if (last) {
-		vm_lock_destroy(&anon_vma->lock);
-		free(anon_vma);
-	}
+	if (last)
+		anon_vma_free(anon_vma);
 }

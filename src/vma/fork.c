@@ -6,9 +6,9 @@
  * by reverse mapping.  Ptes are copied only where a fault could not
  * rebuild them: VMAs with anonymous pages and nonlinear VMAs (2.6.14
  * onwards skips plain file VMAs).  Private writable pages become
- * copy-on-write: write-protected in parent and child alike.  VMAs that
- * differ only by VM_LOCKED, which the child does not inherit, are merged
- * in the child.
+ * copy-on-write: write-protected in parent and child alike.  The child
+ * keeps the parent's VMA boundaries, even where dropping VM_LOCKED makes
+ * neighbours alike, as Linux does.
  *
  * Models: kernel/fork.c dup_mmap(), mm/memory.c copy_page_range(),
  * copy_one_pte() (2.6.14).
@@ -99,6 +99,12 @@ static struct vma *dup_vma(struct mm *mm, const struct vma *old)
 	vma->pgoff = old->pgoff;
 	vma->file = old->file;
 	vma->anon_vma = old->anon_vma;
+	vma->fork_layout = true;
+	if (vma->anon_vma) {
+		/* Linux gives the child's VMA an anon_vma of its own. */
+		vma->anon_key = atomic_fetch_add(&mm->vm->next_anon_key, 1);
+		vma->anon_forked = true;
+	}
 	vma->nonlinear_cursor = old->nonlinear_cursor;
 	vma->truncate_count = old->truncate_count;
 	if (vma->file)
@@ -130,12 +136,6 @@ int dup_mmap(struct mm *mm, struct mm *oldmm)
 		err = copy_page_range(mm, oldmm, old);
 		if (err)
 			break;
-		/*
-		 * A VMA split only by mlock is alike its neighbour once
-		 * VM_LOCKED is gone: merge them, so the child keeps
-		 * invariant M2 (2.6 left such pairs apart).
-		 */
-		vma_merge_neighbours(mm, vma);
 	}
 	vm_rw_unlock(&mm->mmap_lock);
 	vm_rw_unlock(&oldmm->mmap_lock);

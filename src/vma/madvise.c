@@ -36,7 +36,10 @@ static int madvise_willneed(struct vma *vma, uint64_t start, uint64_t end)
 	bool major;
 	int err;
 
-	if (!vma->file || vma_is_nonlinear(vma))
+	/* shmem has no backing device to read ahead from (a no-op on Linux
+	 * too), and nonlinear VMAs have no linear offsets to read. */
+	if (!vma->file || vma_is_nonlinear(vma) ||
+	    vma->file->inode->backing == BACKING_SHMEM)
 		return 0;
 	mapping = &vma->file->inode->mapping;
 	first = linear_page_index(vma, start);

@@ -35,7 +35,7 @@ static int apply_vma_lock_flags(struct mm *mm, uint64_t start, uint64_t end,
 		if (nstart >= end)
 			return 0;
 		vma = find_vma(mm, nstart);
-		if (!vma || vma->start != nstart)
+		if (!vma || vma->start > nstart)
 			return -ENOMEM;
 	}
 }

@@ -150,8 +150,10 @@ int do_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 		nstart = tmp;
 		if (nstart >= end)
 			break;
+		/* The range done may have merged with the VMA after it:
+		 * that VMA then starts below nstart, and is no hole. */
 		vma = find_vma(mm, nstart);
-		if (!vma || vma->start != nstart) {
+		if (!vma || vma->start > nstart) {
 			err = -ENOMEM;
 			break;
 		}

@@ -92,8 +92,17 @@ static int move_vma(struct mm *mm, struct vma *vma, uint64_t old_addr,
 	new->end = new_addr + new_len;
 	new->flags = vma->flags;
 	new->pgoff = vma->pgoff + ((old_addr - vma->start) >> PAGE_SHIFT);
+	/*
+	 * Anonymous memory that was never faulted has no page whose index
+	 * must be kept: like Linux 6.16+, it takes the offset of its new
+	 * place, so it merges there as if mapped there.
+	 */
+	if (!vma->file && !vma->anon_vma)
+		new->pgoff = new_addr >> PAGE_SHIFT;
 	new->file = vma->file;
 	new->anon_vma = vma->anon_vma;
+	new->anon_key = vma->anon_key;
+	new->anon_forked = vma->anon_forked;
 	if (new->file)
 		get_file(new->file);
 	vma_link(mm, new);
@@ -126,14 +135,17 @@ static int mremap_multi(struct mm *mm, uint64_t addr, uint64_t len,
 	     vma = vma_next(vma))
 		if (vma->flags & (VM_NONLINEAR | VM_PINNED))
 			return -EINVAL;
-	err = do_munmap_locked(mm, new_addr, len);
-	for (cur = addr; !err; cur = e) {
+	/* Only where a VMA lands is the target replaced: gaps stay. */
+	for (cur = addr, err = 0; !err; cur = e) {
 		vma = find_vma(mm, cur);
 		if (!vma || vma->start >= end)
 			break;
 		s = MAX(vma->start, cur);
 		e = MIN(vma->end, end);
-		err = move_vma(mm, vma, s, e - s, e - s, new_addr + (s - addr));
+		err = do_munmap_locked(mm, new_addr + (s - addr), e - s);
+		if (!err)
+			err = move_vma(mm, find_vma(mm, s), s, e - s, e - s,
+				       new_addr + (s - addr));
 	}
 	if (!err)
 		*out = new_addr;

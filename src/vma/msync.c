@@ -72,11 +72,11 @@ int do_msync(struct mm *mm, uint64_t start, uint64_t len, int flags)
 	vm_read_lock(&mm->mmap_lock);
 	vma = find_vma(mm, start);
 	for (;;) {
+		/* Running out of VMAs, or into a hole under MS_ASYNC: ENOMEM. */
 		err = -ENOMEM;
 		if (!vma)
 			break;
 		if (start < vma->start) {
-			err = 0;
 			if (flags == OBJVM_MS_ASYNC)
 				break;
 			start = vma->start;

@@ -291,9 +291,14 @@ int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below)
 	return 0;
 }
 
+/* Linux's is_mergeable_anon_vma(), in objvm's terms (see struct vma). */
 static bool anon_vma_compatible(const struct vma *a, const struct vma *b)
 {
-	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
+	if (!a->anon_vma)
+		return !b->anon_vma || !b->anon_forked;
+	if (!b->anon_vma)
+		return !a->anon_forked;
+	return a->anon_key == b->anon_key;
 }
 
 bool vma_can_merge(const struct vma *a, const struct vma *b)
@@ -317,6 +322,8 @@ static void vma_absorb(struct mm *mm, struct vma *vma, struct vma *next)
 	/* Adopt next's anon_vma before unlinking next can free it. */
 	if (!vma->anon_vma && next->anon_vma) {
 		vma->anon_vma = next->anon_vma;
+		vma->anon_key = next->anon_key;
+		vma->anon_forked = next->anon_forked;
 		anon_vma_link(vma);
 	}
 	vma_unlink_locked(mm, next);
@@ -330,6 +337,7 @@ struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma)
 {
 	struct vma *prev = vma_prev(vma), *next;
 
+	vma->fork_layout = false;
 	if (prev && vma_can_merge(prev, vma)) {
 		vma_absorb(mm, prev, vma);
 		vma = prev;

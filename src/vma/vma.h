@@ -15,7 +15,9 @@
  *  M1  VMAs are page aligned, non-empty, ordered and non-overlapping;
  *      map_count equals their number and is <= vm.max_map_count + 1;
  *      total_vm and locked_vm equal the pages they span (and lock).
- *  M2  No two adjacent VMAs that vma_merge() would merge are left apart.
+ *  M2  No two adjacent VMAs that vma_merge() would merge are left apart,
+ *      unless fork copied one of them that way (fork_layout): a child
+ *      keeps its parent's boundaries, as on Linux.
  *  M3  A file VMA is in its mapping's i_mmap tree with the right pgoff
  *      range (linear), or on its nonlinear list (VM_NONLINEAR).
  *  M4  A VMA with an anon_vma is on that anon_vma's list.
@@ -76,6 +78,20 @@ struct vma {
 	/* Under anon_vma->lock: */
 	struct anon_vma *anon_vma;
 	struct list_head anon_vma_node;
+
+	/*
+	 * What merging sees, under mmap_lock.  objvm keeps 2.6's one
+	 * anon_vma per family of forked VMAs for reverse mapping, but
+	 * programs see Linux 2.6.34+ merging, where a child's VMA gets an
+	 * anon_vma of its own chained to its parent's: anon_key names the
+	 * anon_vma Linux would give this VMA, anon_forked says it was cloned
+	 * from a parent (its chain is not singular, so it merges with no VMA
+	 * lacking one), and fork_layout marks a VMA fork copied as it was,
+	 * not re-merged since (dup_mmap() never merges; see M2).
+	 */
+	uint64_t anon_key;
+	bool anon_forked;
+	bool fork_layout;
 };
 
 RB_HEAD(vma_tree, vma);
