@@ -118,6 +118,18 @@ static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
 		     pc->t->pid, pfn, (unsigned long long)addr);
 }
 
+/*
+ * M2: two neighbours without anonymous pages that a flags change would
+ * merge must have been merged.  Linux only merges when a VMA changes, so
+ * pairs with an anon_vma may stay apart (one took a neighbour's anon_vma
+ * at a later fault), and so may pairs fork copied as they were.
+ */
+static bool vma_left_apart(const struct vma *prev, const struct vma *vma)
+{
+	return !prev->anon_vma && !vma->anon_vma && !prev->fork_layout &&
+	       !vma->fork_layout && vma_can_merge(prev, vma);
+}
+
 /* M1, M2, M4 for one mm, and the file VMAs for M3. */
 static void check_vmas(struct checker *c, struct task *t)
 {
@@ -140,8 +152,7 @@ static void check_vmas(struct checker *c, struct task *t)
 		if (prev && prev->end > vma->start)
 			fail(c, "M1 task %d: VMAs overlap at 0x%llx", t->pid,
 			     (unsigned long long)vma->start);
-		if (prev && vma_can_merge(prev, vma) && !prev->fork_layout &&
-		    !vma->fork_layout)
+		if (prev && vma_left_apart(prev, vma))
 			fail(c,
 			     "M2 task %d: VMAs at 0x%llx and 0x%llx should "
 			     "be merged",

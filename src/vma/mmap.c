@@ -241,7 +241,7 @@ static int mmap_region(struct mm *mm, uint64_t addr, uint64_t len,
 	if (file)
 		get_file(file);
 	vma_link(mm, vma);
-	vma_merge_neighbours(mm, vma);
+	vma_merge_neighbours(mm, vma, true);
 	return 0;
 }
 

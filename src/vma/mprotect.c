@@ -44,7 +44,7 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start,
 	if (newflags & VM_LOCKED)
 		mm->locked_vm += pages;
 	vma->flags = newflags;
-	*out = vma_merge_neighbours(mm, vma);
+	*out = vma_merge_neighbours(mm, vma, false);
 	return 0;
 }
 

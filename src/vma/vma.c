@@ -291,17 +291,28 @@ int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below)
 	return 0;
 }
 
-/* Linux's is_mergeable_anon_vma(), in objvm's terms (see struct vma). */
-static bool anon_vma_compatible(const struct vma *a, const struct vma *b)
+/*
+ * Whether the anonymous pages of @a and @b allow a merge, in objvm's terms
+ * (see struct vma).  A new mapping may join a VMA that has an anon_vma
+ * unless that one was forked (Linux's is_mergeable_anon_vma()).  When an
+ * existing VMA changes its flags, Linux 6.18 merges it with a neighbour
+ * only if both have no anon_vma or share one: seen on the live kernel
+ * (tests/oracle/mprotect-merge-anon.ovs), and kept here as observed.
+ */
+static bool anon_vma_compatible(const struct vma *a, const struct vma *b,
+				bool new_range)
 {
+	if (!a->anon_vma && !b->anon_vma)
+		return true;
 	if (!a->anon_vma)
-		return !b->anon_vma || !b->anon_forked;
+		return new_range && !b->anon_forked;
 	if (!b->anon_vma)
-		return !a->anon_forked;
+		return new_range && !a->anon_forked;
 	return a->anon_key == b->anon_key;
 }
 
-bool vma_can_merge(const struct vma *a, const struct vma *b)
+static bool vma_mergeable(const struct vma *a, const struct vma *b,
+			  bool new_range)
 {
 	if (a->end != b->start || a->flags != b->flags || a->file != b->file)
 		return false;
@@ -309,7 +320,12 @@ bool vma_can_merge(const struct vma *a, const struct vma *b)
 		return false;
 	if (a->pgoff + vma_pages(a) != b->pgoff)
 		return false;
-	return anon_vma_compatible(a, b);
+	return anon_vma_compatible(a, b, new_range);
+}
+
+bool vma_can_merge(const struct vma *a, const struct vma *b)
+{
+	return vma_mergeable(a, b, false);
 }
 
 /* Folds @next into @vma, the VMA just below it, which grows to cover it;
@@ -333,17 +349,17 @@ static void vma_absorb(struct mm *mm, struct vma *vma, struct vma *next)
 	count_event(mm->vm, vma_merge);
 }
 
-struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma)
+struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma, bool new_range)
 {
 	struct vma *prev = vma_prev(vma), *next;
 
 	vma->fork_layout = false;
-	if (prev && vma_can_merge(prev, vma)) {
+	if (prev && vma_mergeable(prev, vma, new_range)) {
 		vma_absorb(mm, prev, vma);
 		vma = prev;
 	}
 	next = vma_next(vma);
-	if (next && vma_can_merge(vma, next))
+	if (next && vma_mergeable(vma, next, new_range))
 		vma_absorb(mm, vma, next);
 	return vma;
 }

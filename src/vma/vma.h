@@ -15,9 +15,10 @@
  *  M1  VMAs are page aligned, non-empty, ordered and non-overlapping;
  *      map_count equals their number and is <= vm.max_map_count + 1;
  *      total_vm and locked_vm equal the pages they span (and lock).
- *  M2  No two adjacent VMAs that vma_merge() would merge are left apart,
- *      unless fork copied one of them that way (fork_layout): a child
- *      keeps its parent's boundaries, as on Linux.
+ *  M2  No two adjacent VMAs without anonymous pages that a flags change
+ *      would merge are left apart, unless fork copied one of them that
+ *      way (fork_layout).  Linux merges only when a VMA changes, so VMAs
+ *      with an anon_vma may legitimately stay apart.
  *  M3  A file VMA is in its mapping's i_mmap tree with the right pgoff
  *      range (linear), or on its nonlinear list (VM_NONLINEAR).
  *  M4  A VMA with an anon_vma is on that anon_vma's list.
@@ -171,7 +172,11 @@ int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below);
 void vma_adjust(struct vma *vma, uint64_t start, uint64_t end, pgoff_t pgoff);
 /* Merges @vma with its neighbours where 2.6 vma_merge would; returns the
  * VMA that now covers @vma's range. */
-struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma);
+/* Merges @vma with its neighbours where Linux would; @new_range: @vma is
+ * a new mapping (mmap, a moved range), not one whose flags changed. */
+struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma,
+				 bool new_range);
+/* Whether adjacent @a and @b would merge after a flags change (M2). */
 bool vma_can_merge(const struct vma *a, const struct vma *b);
 /* Gives [start, end) inside @vma the VM_* flags @newflags, splitting and
  * merging as needed (mprotect.c).  Return: 0 with the covering VMA in

@@ -175,14 +175,14 @@ START_TEST(unmerged_neighbours)
 	struct vma *vma;
 
 	fixture_init(&fx);
-	vma = find_vma(fx.t->mm, fx.anon);
+	vma = find_vma(fx.t->mm, fx.file);
 	vm_write_lock(&fx.t->mm->mmap_lock);
-	ck_assert_int_eq(vma_split_at(fx.t->mm, vma, fx.anon + PAGE_SIZE, true),
+	ck_assert_int_eq(vma_split_at(fx.t->mm, vma, fx.file + PAGE_SIZE, true),
 			 0);
 	vm_rw_unlock(&fx.t->mm->mmap_lock);
 	expect_broken(&fx, "M2");
 	vm_write_lock(&fx.t->mm->mmap_lock);
-	vma_merge_neighbours(fx.t->mm, find_vma(fx.t->mm, fx.anon));
+	vma_merge_neighbours(fx.t->mm, find_vma(fx.t->mm, fx.file), false);
 	mm_write_unlock(fx.t->mm);
 	expect_clean_and_destroy(&fx);
 }
