@@ -258,6 +258,8 @@ int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
 	new_len = PAGE_ALIGN(new_len);
 	if (!new_len || !old_len)
 		return -EINVAL;
+	if (new_len > TASK_SIZE)
+		return -EINVAL;
 	vm_write_lock(&mm->mmap_lock);
 	err = mremap_locked(mm, addr, old_len, new_len, flags, new_addr, out);
 	mm_write_unlock(mm);

@@ -13,7 +13,8 @@
  *
  * Invariants, checked by check_mm():
  *  M1  VMAs are page aligned, non-empty, ordered and non-overlapping;
- *      map_count equals their number and is <= vm.max_map_count + 1;
+ *      map_count equals their number (vm.max_map_count binds only the
+ *      VMAs made after it was set);
  *      total_vm and locked_vm equal the pages they span (and lock).
  *  M2  No two adjacent VMAs without anonymous pages that a flags change
  *      would merge are left apart, unless fork copied one of them that
