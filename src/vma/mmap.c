@@ -73,6 +73,28 @@ int get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, bool fixed,
 	return -ENOMEM;
 }
 
+/*
+ * Where an anonymous private mapping of a multiple of 2 MiB goes: 2 MiB
+ * aligned, so transparent huge pages could back it, as Linux 6.7+ places
+ * it (thp_get_unmapped_area_vmflags(): search for len + 2 MiB, then align
+ * within it; top-down, an already aligned result moves up by 2 MiB).
+ * objvm has no THP, but where a mapping lands is visible to programs.
+ */
+static int thp_get_unmapped_area(struct mm *mm, uint64_t len, uint64_t *out)
+{
+	uint64_t ret, off_sub;
+	int err;
+
+	if (len > TASK_SIZE - PMD_SIZE)
+		return get_unmapped_area(mm, 0, len, false, out);
+	err = get_unmapped_area(mm, 0, len + PMD_SIZE, false, &ret);
+	if (err)
+		return get_unmapped_area(mm, 0, len, false, out);
+	off_sub = (0 - ret) & (PMD_SIZE - 1);
+	*out = off_sub ? ret + off_sub : ret + PMD_SIZE;
+	return 0;
+}
+
 int make_pages_present(struct mm *mm, struct vma *vma, uint64_t start,
 		       uint64_t end)
 {
@@ -280,7 +302,10 @@ int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	err = -ENOMEM;
 	if (mm->map_count > atomic_load(&mm->vm->sysctl.max_map_count))
 		goto out_unlock;
-	err = get_unmapped_area(mm, addr, len, fixed, &addr);
+	if (!file && !shmem && !fixed && !addr && !(len & (PMD_SIZE - 1)))
+		err = thp_get_unmapped_area(mm, len, &addr);
+	else
+		err = get_unmapped_area(mm, addr, len, fixed, &addr);
 	if (err)
 		goto out_unlock;
 	err = -EPERM;
