@@ -7,6 +7,8 @@
 #   make tsan       make check under ThreadSanitizer (own build directory)
 #   make bench      benchmarks against the live kernel (OBJVM_DEBUG=0)
 #   make man        objvm(1) from docs/objvm.1.scd
+#   make soak       objvm diff over SEEDS=A-B generated scenarios (1-10000)
+#   make fuzz       libFuzzer on scenarios for FUZZ_TIME seconds (60)
 #   make format     clang-format every C file in place
 #
 # Sources are found by wildcard: a new .c under src/ joins the library, a
@@ -38,7 +40,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
 .PHONY: all deps demo check test sanitize tsan bench man format format-check \
-	clean
+	clean soak fuzz
 
 all: deps $(B)/libobjvm.a $(B)/libobjvm.so $(B)/objvm
 
@@ -94,6 +96,35 @@ bench:
 	@$(MAKE) --no-print-directory all B=build-bench OBJVM_DEBUG=0
 	@$(MAKE) --no-print-directory -f bench/bench.mk B=build-bench run
 
+# The kernel oracle (docs/oracle.md): a long differential run, and the
+# fuzz target (fuzz/fuzz_scenario.c) with its corpus kept in build-fuzz.
+SEEDS ?= 1-10000
+soak: all
+	@mkdir -p $(B)/soak
+	$(B)/objvm diff --known=tests/oracle/known --save=$(B)/soak \
+		--seeds=$(SEEDS) $(SOAK_FLAGS)
+
+FUZZ_B := build-fuzz
+FUZZ_TIME ?= 60
+FUZZ_CLI := parse result commands tasks
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+
+fuzz:
+	@scripts/deps test
+	@$(MAKE) --no-print-directory $(FUZZ_B)/fuzz_scenario B=$(FUZZ_B) \
+		CC=clang OPT=-O1 SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link"
+	@mkdir -p $(FUZZ_B)/corpus
+	$(FUZZ_B)/fuzz_scenario -max_total_time=$(FUZZ_TIME) -timeout=20 \
+		-rss_limit_mb=4096 -artifact_prefix=$(FUZZ_B)/ $(FUZZ_FLAGS) \
+		$(FUZZ_B)/corpus fuzz/corpus
+
+$(B)/fuzz_scenario: fuzz/fuzz_scenario.c $(B)/libobjvm.a \
+		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itools/objvm -o $@ $< \
+		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o) $(B)/libobjvm.a \
+		$(LDFLAGS) $(LIBS)
+
 man: $(B)/objvm.1
 
 $(B)/objvm.1: docs/objvm.1.scd
@@ -107,6 +138,6 @@ format-check:
 	clang-format --dry-run -Werror $$(find src include tools tests bench -name '*.[ch]')
 
 clean:
-	rm -rf build build-asan build-tsan build-bench build-nodebug
+	rm -rf build build-asan build-tsan build-bench build-nodebug build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

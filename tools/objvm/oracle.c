@@ -381,6 +381,14 @@ static bool io_full(int fd, void *buf, size_t len, bool out)
 	return true;
 }
 
+/* SIGINT, SIGTERM or SIGHUP came: stop, remove the directory, then die. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
 static bool wait_readable(int fd)
 {
 	struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -388,7 +396,7 @@ static bool wait_readable(int fd)
 
 	do
 		n = poll(&p, 1, REPLY_TIMEOUT_MS);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && errno == EINTR && !stop_signal);
 	return n > 0;
 }
 
@@ -426,14 +434,67 @@ static bool recv_header(int chan, struct oracle_reply *r, int *fd)
 	return true;
 }
 
+/*
+ * The wait status of a zombie that is not our child: the 52nd field of
+ * /proc/PID/stat (Linux 3.5+).  False if @pid is not a zombie (yet).
+ */
+static bool zombie_status(pid_t pid, int *status)
+{
+	char path[64], buf[1024], *p;
+	int fd, field;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the name may hold anything */
+	if (!p || p[1] != ' ' || p[2] != 'Z')
+		return false;
+	for (field = 2; field < 52 && (p = strchr(p + 1, ' ')); field++)
+		;
+	if (!p)
+		return false;
+	*status = atoi(p + 1);
+	return true;
+}
+
+/*
+ * Wait until task @t's process has ended (its address space is gone) and
+ * get its status: by waitpid if it is our child (a spawned task, or one
+ * whose parent has ended: the controller is the subreaper), else from its
+ * zombie, which its parent task never reaps.
+ */
+static void task_reap(struct otask *t, int *status)
+{
+	int i;
+
+	*status = 0;
+	for (i = 0; i < 100000; i++) {
+		pid_t r = waitpid(t->pid, status, WNOHANG);
+
+		if (r == t->pid)
+			return;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && zombie_status(t->pid, status))
+			return;
+		usleep(100);
+	}
+}
+
 /* The task process went away without answering: how, as a result. */
 static void task_died(struct otask *t, struct result *res)
 {
 	int status = 0;
 
 	kill(t->pid, SIGKILL); /* if it only stopped answering */
-	while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	task_reap(t, &status);
 	close(t->chan);
 	t->chan = -1;
 	t->state = OT_GONE;
@@ -481,18 +542,21 @@ static unsigned int task_call(struct octx *c, struct otask *t, uint32_t idx,
 		child->pid = r.pid;
 		child->chan = fd;
 		child->nr_taints = t->nr_taints;
-		child->taints = xrealloc(NULL, t->nr_taints *
-						       sizeof(*t->taints));
-		memcpy(child->taints, t->taints,
-		       t->nr_taints * sizeof(*t->taints));
+		if (t->nr_taints) {
+			child->taints = xrealloc(
+				NULL, t->nr_taints * sizeof(*t->taints));
+			memcpy(child->taints, t->taints,
+			       t->nr_taints * sizeof(*t->taints));
+		}
 	} else if (fd >= 0) {
 		close(fd);
 	}
 	if (r.flags & ORACLE_EXITED) {
+		int status;
+
 		close(t->chan);
 		t->chan = -1;
-		while (waitpid(t->pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		task_reap(t, &status);
 		t->state = OT_EXITED;
 	}
 	return r.flags;
@@ -665,20 +729,36 @@ static void end_tasks(struct octx *c)
 {
 	size_t i;
 
+	/* Every task process ends when its channel closes; as they end,
+	 * their children come to the controller, the subreaper, until no
+	 * process of the run is left. */
 	for (i = 0; i < c->nr_tasks; i++) {
 		struct otask *t = c->tasks[i];
 
 		if (t->chan >= 0)
 			close(t->chan);
-		if (t->state == OT_LIVE)
-			while (waitpid(t->pid, NULL, 0) < 0 && errno == EINTR)
-				;
 		free(t->taints);
 		free(t);
 	}
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
 	free(c->tasks);
 	c->tasks = NULL;
 	c->nr_tasks = 0;
+}
+
+/* Without SA_RESTART: a wait for a task is cut short. */
+static void catch_stop(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 int oracle_run_script(const struct scn_script *script, FILE *out,
@@ -686,6 +766,7 @@ int oracle_run_script(const struct scn_script *script, FILE *out,
 {
 	struct octx c = {.script = script, .res = res, .out = out};
 	struct result r = {0};
+	int subreaper = 0;
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
@@ -699,8 +780,11 @@ int oracle_run_script(const struct scn_script *script, FILE *out,
 		res->mismatch = true;
 		return 1;
 	}
+	prctl(PR_GET_CHILD_SUBREAPER, &subreaper);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	catch_stop();
 	result_reset(&r);
-	for (i = 0; i < script->nr_cmds; i++) {
+	for (i = 0; i < script->nr_cmds && !stop_signal; i++) {
 		const struct scn_cmd *cmd = &script->cmds[i];
 		unsigned int flags = run_cmd(&c, i, &r);
 		bool skip = flags & ORACLE_SKIP;
@@ -720,6 +804,12 @@ int oracle_run_script(const struct scn_script *script, FILE *out,
 			res->mismatch = true;
 	}
 	end_tasks(&c);
+	prctl(PR_SET_CHILD_SUBREAPER, subreaper);
+	if (stop_signal) {
+		oracle_remove_dir(res->dir);
+		signal(stop_signal, SIG_DFL);
+		raise(stop_signal);
+	}
 	if (!opts || !opts->keep_dir) {
 		oracle_remove_dir(res->dir);
 		res->dir[0] = '\0';
@@ -740,8 +830,8 @@ void oracle_result_free(struct oracle_result *res)
 
 /* --- `objvm oracle` ----------------------------------------------------- */
 
-static const char oracle_usage[] =
-	"usage: objvm oracle [--keep] [--tmpdir=DIR] FILE...\n";
+static const char oracle_usage[] = "usage: objvm oracle [--keep] "
+				   "[--tmpdir=DIR] FILE...\n";
 
 int oracle_main(int argc, char **argv)
 {

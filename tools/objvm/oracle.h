@@ -15,10 +15,11 @@
  *     |                   transcript.
  *     +-- task A          `spawn A`: a fork of the controller that serves
  *     +-- task B          commands over a socket (the command's index in
- *     +-- task C          the script, which every process holds since
+ *     |   +-- task C      the script, which every process holds since
  *                         fork copied it).  `B: fork C` is a real fork of
- *                         B's process (clone with CLONE_PARENT, so that
- *                         the controller reaps it and sees how it died).
+ *                         B's process.  The controller is the subreaper
+ *                         of them all: it reads how a task died from its
+ *                         zombie, and reaps every one at the end.
  *
  * Each task process keeps its own names (tasks.c): descriptors are real
  * descriptors, mapping names real addresses, and fork copies both.
@@ -75,7 +76,8 @@ struct oracle_result {
  * `objvm run`).
  */
 int oracle_run_script(const struct scn_script *script, FILE *out,
-		      const struct oracle_opts *opts, struct oracle_result *res);
+		      const struct oracle_opts *opts,
+		      struct oracle_result *res);
 
 void oracle_result_free(struct oracle_result *res);
 
@@ -138,11 +140,16 @@ void oracle_mem_disown(uint64_t start, uint64_t end);
  */
 bool oracle_mem_check(uint64_t start, uint64_t end, enum oracle_use use);
 
+enum oracle_probe {
+	ORACLE_PROBE_READ,       /* load, touch r: read the byte */
+	ORACLE_PROBE_WRITE,      /* store: write it as it is (one access) */
+	ORACLE_PROBE_READ_WRITE, /* touch w: read it, then store it back */
+};
+
 /*
- * Faulting accesses: each returns 0, SIGSEGV or SIGBUS; on a signal
- * *@fault is the address that faulted.  oracle_probe() reads (or, with
- * @write, rewrites in place) one byte.
+ * oracle_probe - access the byte at @addr as @how says, catching the
+ * fault: returns 0, SIGSEGV or SIGBUS (then *@fault is @addr).
  */
-int oracle_probe(uint64_t addr, bool write, uint64_t *fault);
+int oracle_probe(uint64_t addr, enum oracle_probe how, uint64_t *fault);
 
 #endif /* OBJVM_TOOLS_ORACLE_H */

@@ -19,7 +19,7 @@
  * Layout (oracle_mem_init()): the kernel places a new mapping in the
  * highest gap below mmap_base that fits, which in a fresh process may be a
  * hole between two libraries.  To give scenarios the layout objvm gives
- * them, a task process first fills every such hole with PROT_NONE pages,
+ * them, a task process first fills every such hole with PROT_NONE memory,
  * then maps a PROT_NONE guard right below the lowest library: scenario
  * mappings then go below the guard, each below the one before.  Loads and
  * stores in the guard are allowed: they fault, as they would in objvm,
@@ -38,12 +38,13 @@
 
 #include "oracle.h"
 
-#define PAGE        4096ULL
-#define GUARD_LEN   ((1ULL << 30) + PAGE) /* not a multiple of 2M: no THP
+#define PAGE 4096ULL
+#define GUARD_LEN \
+	((1ULL << 30) + PAGE) /* not a multiple of 2M: no THP
 						alignment, it sits right below */
 #define HEAP_ROOM   (1ULL << 30)
 #define STACK_EXTRA (1ULL << 20) /* beyond RLIMIT_STACK: the guard gap */
-#define MAX_FILL    100000       /* hole-filling pages, at most */
+#define MAX_FILL    10000        /* holes filled, at most */
 
 struct span {
 	uint64_t start, end;
@@ -271,6 +272,20 @@ static void layout_read(struct layout *l)
 	maps_walk(lowest_one, l);
 }
 
+/* The end of the highest mapping that ends at or below @addr. */
+struct below {
+	uint64_t addr, end;
+};
+
+static bool below_one(void *arg, const struct maps_ent *e)
+{
+	struct below *b = arg;
+
+	if (e->end <= b->addr && e->end > b->end)
+		b->end = e->end;
+	return true;
+}
+
 void oracle_mem_init(void)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
@@ -281,15 +296,28 @@ void oracle_mem_init(void)
 	layout_read(&l);
 	if (l.lowest == UINT64_MAX)
 		return;
-	/* Fill the holes above the lowest mapping of the mmap area. */
+	/*
+	 * Fill the holes above the lowest mapping of the mmap area.  A page
+	 * mapped anywhere lands in the highest hole; the rest of that hole,
+	 * down to the mapping below it, is then filled in one call.
+	 */
 	for (i = 0; i < MAX_FILL; i++) {
+		struct below b;
+		uint64_t a;
+
 		p = mmap(NULL, PAGE, PROT_NONE, flags, -1, 0);
 		if (p == MAP_FAILED)
 			break;
-		if ((uint64_t)(uintptr_t)p < l.lowest) {
+		a = (uint64_t)(uintptr_t)p;
+		if (a < l.lowest) {
 			munmap(p, PAGE);
 			break;
 		}
+		b = (struct below){a, 0};
+		maps_walk(below_one, &b);
+		if (b.end && b.end < a)
+			mmap((void *)(uintptr_t)b.end, a - b.end, PROT_NONE,
+			     flags | MAP_FIXED_NOREPLACE, -1, 0);
 	}
 	p = mmap(NULL, GUARD_LEN, PROT_NONE, flags, -1, 0);
 	if (p != MAP_FAILED)
@@ -338,7 +366,8 @@ static bool check_one(void *arg, const struct maps_ent *e)
 		/* The part not owned must only fault. */
 		for (i = 0; i <= nr_owned; i++) {
 			uint64_t lo = i ? owned[i - 1].end : 0;
-			uint64_t hi = i < nr_owned ? owned[i].start : UINT64_MAX;
+			uint64_t hi = i < nr_owned ? owned[i].start
+						   : UINT64_MAX;
 
 			lo = lo > a ? lo : a;
 			hi = hi < b ? hi : b;
@@ -351,6 +380,18 @@ static bool check_one(void *arg, const struct maps_ent *e)
 	}
 	c->ok = false;
 	return false;
+}
+
+/* Sets c->ok to false if any mapping meets the range. */
+static bool any_one(void *arg, const struct maps_ent *e)
+{
+	struct check *c = arg;
+
+	if (e->start < c->end && c->start < e->end) {
+		c->ok = false;
+		return false;
+	}
+	return true;
 }
 
 static bool overlaps(uint64_t a, uint64_t b, uint64_t lo, uint64_t hi)
@@ -373,16 +414,28 @@ bool oracle_mem_check(uint64_t start, uint64_t end, enum oracle_use use)
 	if (rl.rlim_cur == RLIM_INFINITY)
 		room = 1ULL << 30;
 	room += STACK_EXTRA;
-	if (c.l.stack_start != UINT64_MAX &&
+	if (use != ORACLE_EXPAND && c.l.stack_start != UINT64_MAX &&
 	    overlaps(start, end,
 		     c.l.stack_start > room ? c.l.stack_start - room : 0,
 		     c.l.stack_start))
 		return false;
-	if ((use == ORACLE_CREATE || use == ORACLE_EXPAND) &&
+	if (use == ORACLE_EXPAND) {
+		/* Growing in place takes the room only if all of it is free;
+		 * then it must not be room the heap or the stack grow into. */
+		if (!maps_walk(any_one, &c))
+			return false;
+		if (!c.ok)
+			return true;
+		return !overlaps(start, end, c.l.heap_end,
+				 c.l.heap_end + HEAP_ROOM) &&
+		       !overlaps(start, end,
+				 c.l.stack_start > room ? c.l.stack_start - room
+							: 0,
+				 c.l.stack_start);
+	}
+	if (use == ORACLE_CREATE &&
 	    overlaps(start, end, c.l.heap_end, c.l.heap_end + HEAP_ROOM))
 		return false;
-	if (use == ORACLE_EXPAND) /* never over a mapping: free room only */
-		return true;
 	if (!maps_walk(check_one, &c))
 		return false;
 	return c.ok;
@@ -426,7 +479,19 @@ static void probe_setup(void)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
-int oracle_probe(uint64_t addr, bool write, uint64_t *fault)
+/* A store that leaves the byte as it is: a locked read-modify-write is a
+ * write access from the start, as a store instruction is (a read first
+ * would fault as a read, with another signal). */
+static void store_same(volatile unsigned char *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ volatile("lock; orb $0, %0" : "+m"(*p));
+#else
+	__atomic_fetch_or((unsigned char *)p, 0, __ATOMIC_SEQ_CST);
+#endif
+}
+
+int oracle_probe(uint64_t addr, enum oracle_probe how, uint64_t *fault)
 {
 	volatile unsigned char *p = (volatile unsigned char *)(uintptr_t)addr;
 	unsigned char v;
@@ -436,12 +501,30 @@ int oracle_probe(uint64_t addr, bool write, uint64_t *fault)
 	probing = 1;
 	sig = sigsetjmp(probe_env, 0);
 	if (sig) {
+		sigset_t set;
+
+		/* SA_NODEFER should have left the signal unblocked; make sure
+		 * (a sanitizer's sigaction may not pass the flag on). */
+		sigemptyset(&set);
+		sigaddset(&set, SIGSEGV);
+		sigaddset(&set, SIGBUS);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
 		*fault = addr;
 		return sig;
 	}
-	v = *p;
-	if (write)
+	switch (how) {
+	case ORACLE_PROBE_READ:
+		v = *p;
+		(void)v;
+		break;
+	case ORACLE_PROBE_WRITE:
+		store_same(p);
+		break;
+	case ORACLE_PROBE_READ_WRITE:
+		v = *p;
 		*p = v;
+		break;
+	}
 	probing = 0;
 	return 0;
 }

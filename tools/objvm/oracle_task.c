@@ -40,7 +40,7 @@
 
 #define PAGE         4096ULL
 #define USER_TOP     ((1ULL << 47) - PAGE) /* x86-64 TASK_SIZE */
-#define BUF_MAX      (1ULL << 30) /* as commands.c: largest buffer */
+#define BUF_MAX      (1ULL << 30)          /* as commands.c: largest buffer */
 #define POPULATE_MAX (1ULL << 30) /* most memory one command may fill */
 
 static const struct scn_script *script;
@@ -381,8 +381,9 @@ static void t_mremap(const struct scn_cmd *cmd, struct result *res,
 	if (call_range(old, old_len, false, &s, &e) &&
 	    !oracle_mem_check(s, e, ORACLE_CHANGE))
 		goto refused;
-	/* Growing in place takes the room above it. */
-	if (call_range(old, a->new_len, false, &s, &e) && e > old + old_len &&
+	/* Growing in place takes the room above it (never past the top). */
+	if (call_range(old, a->new_len, false, &s, &e) && e <= USER_TOP &&
+	    e > old + old_len &&
 	    !oracle_mem_check(old + page_align(old_len), e, ORACLE_EXPAND))
 		goto refused;
 	if (a->has_fixed && call_range(new_addr, a->new_len, false, &s, &e) &&
@@ -499,18 +500,18 @@ static void t_remap(const struct scn_cmd *cmd, struct result *res,
 }
 
 /*
- * Check every page of [addr, addr + len) for @write before anything moves,
- * as objvm does: the first byte of each page (of the range) is read, and
- * with @write stored back.  Returns 0 or the signal; *@fault is set.
+ * Check every page of [addr, addr + len) before anything moves, as objvm
+ * does: the first byte of each page (of the range) is accessed as @how
+ * says.  Returns 0 or the signal; *@fault is set.
  */
-static int probe_range(uint64_t addr, uint64_t len, bool write,
+static int probe_range(uint64_t addr, uint64_t len, enum oracle_probe how,
 		       uint64_t *fault)
 {
 	uint64_t p, end = end_of(addr, len);
 	int sig;
 
 	for (p = addr; p < end; p = (p & ~(PAGE - 1)) + PAGE) {
-		sig = oracle_probe(p, write, fault);
+		sig = oracle_probe(p, how, fault);
 		if (sig)
 			return sig;
 		if ((p & ~(PAGE - 1)) + PAGE < p)
@@ -541,7 +542,7 @@ static void t_load(const struct scn_cmd *cmd, struct result *res,
 		refuse(res, flags);
 		return;
 	}
-	sig = probe_range(addr, a->len, false, &fault);
+	sig = probe_range(addr, a->len, ORACLE_PROBE_READ, &fault);
 	if (sig)
 		put_signal(res, sig);
 	else
@@ -565,7 +566,8 @@ static void t_store(const struct scn_cmd *cmd, struct result *res,
 	scn_data_fill(&a->data, 0, buf);
 	if (!oracle_mem_check(addr, end_of(addr, a->data.len), ORACLE_WRITE)) {
 		refuse(res, flags);
-	} else if ((sig = probe_range(addr, a->data.len, true, &fault))) {
+	} else if ((sig = probe_range(addr, a->data.len, ORACLE_PROBE_WRITE,
+				      &fault))) {
 		put_signal(res, sig);
 	} else {
 		memcpy((void *)(uintptr_t)addr, buf, a->data.len);
@@ -589,7 +591,9 @@ static void t_touch(const struct scn_cmd *cmd, struct result *res,
 		refuse(res, flags);
 		return;
 	}
-	sig = probe_range(addr, a->range.len, a->write, &fault);
+	sig = probe_range(
+		addr, a->range.len,
+		a->write ? ORACLE_PROBE_READ_WRITE : ORACLE_PROBE_READ, &fault);
 	if (!sig) {
 		result_printf(res, "ok");
 		return;
@@ -608,14 +612,17 @@ static void t_fork(const struct scn_cmd *cmd, struct result *res,
 		   unsigned int *flags, int *pass_fd, pid_t *child)
 {
 	int sv[2];
-	long pid;
+	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		result_error(res, "socketpair: %s", strerror(errno));
 		return;
 	}
-	/* A real fork, whose parent is the controller (so it can reap it). */
-	pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+	/* A real fork.  The child's parent is this process, which never
+	 * waits for it: the controller reads how it died from its zombie,
+	 * and reaps it once this process is gone (it is the subreaper). */
+	fflush(NULL);
+	pid = fork();
 	if (pid < 0) {
 		put_errno(res, -errno);
 		close(sv[0]);
@@ -626,14 +633,13 @@ static void t_fork(const struct scn_cmd *cmd, struct result *res,
 		dup2(sv[1], ORACLE_CHAN_FD);
 		close(sv[0]);
 		close(sv[1]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		self.name = cmd->u.child;
 		new_child = true;
 		return;
 	}
 	close(sv[1]);
 	*pass_fd = sv[0];
-	*child = (pid_t)pid;
+	*child = pid;
 	*flags |= ORACLE_FORKED;
 	result_printf(res, "ok");
 }
@@ -779,6 +785,9 @@ void oracle_task_serve(const struct scn_script *s, const char *name,
 	root = dir;
 	self.name = name;
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, SIG_DFL); /* the controller's handlers are not ours */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	umask(0);
 	/* Keep malloc off mmap: the oracle's own mappings would land among
 	 * the scenario's (largest threshold glibc takes). */
