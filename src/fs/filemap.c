@@ -222,6 +222,7 @@ struct page *read_cache_page(struct address_space *mapping, pgoff_t index,
 	if (major)
 		*major = false;
 repeat:
+	ret = 0; /* a lost insert race left -EEXIST here */
 	page = find_get_page(mapping, index);
 	if (page && PageUptodate(page))
 		return page;

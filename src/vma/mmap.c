@@ -40,7 +40,7 @@ int get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, bool fixed,
 		return 0;
 	}
 	if (addr) {
-		addr = PAGE_ALIGN(addr);
+		addr &= PAGE_MASK; /* x86-64 rounds a hint down */
 		if (addr <= TASK_SIZE - len && addr >= MMAP_MIN_ADDR &&
 		    range_is_free(mm, addr, addr + len)) {
 			*out = addr;
