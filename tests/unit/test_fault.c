@@ -25,7 +25,7 @@ static int fd;
 
 static void setup(void)
 {
-	struct objvm_config cfg = { .mem_bytes = 8 << 20 };
+	struct objvm_config cfg = {.mem_bytes = 8 << 20};
 	char buf[4 * 4096];
 
 	memset(buf, 'f', sizeof(buf));
@@ -50,9 +50,8 @@ static uint64_t map(struct objvm_task *task, int prot, int flags, int fdes)
 {
 	uint64_t addr;
 
-	ck_assert_int_eq(objvm_mmap(task, 0, 4 * P, prot, flags, fdes, 0,
-				    &addr),
-			 0);
+	ck_assert_int_eq(
+		objvm_mmap(task, 0, 4 * P, prot, flags, fdes, 0, &addr), 0);
 	return addr;
 }
 
@@ -76,7 +75,7 @@ static uint64_t stat(const char *name)
 	return v;
 }
 
-#define RW (OBJVM_PROT_READ | OBJVM_PROT_WRITE)
+#define RW   (OBJVM_PROT_READ | OBJVM_PROT_WRITE)
 #define ANON (OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS)
 
 START_TEST(anon_read_maps_zero_page_read_only)
@@ -181,9 +180,8 @@ START_TEST(sigbus_past_eof_and_segv_outside)
 	char c;
 	uint64_t where = 0;
 
-	ck_assert_int_eq(objvm_mmap(ta, 0, 8 * P, RW, OBJVM_MAP_SHARED, fd,
-				    0, &a),
-			 0);
+	ck_assert_int_eq(
+		objvm_mmap(ta, 0, 8 * P, RW, OBJVM_MAP_SHARED, fd, 0, &a), 0);
 	ck_assert_int_eq(objvm_load(ta, a + 4 * P, &c, 1, &where),
 			 OBJVM_SIGBUS);
 	ck_assert_uint_eq(where, a + 4 * P);

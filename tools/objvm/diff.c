@@ -61,22 +61,6 @@ struct diff_count {
 
 /* --- the objvm side ----------------------------------------------------- */
 
-static struct run_task *live_task(struct run_ctx *ctx, const char *name,
-				  struct result *res)
-{
-	struct run_task *t = task_find(ctx, name);
-
-	if (!t)
-		result_error(res, "no task %s", name);
-	else if (t->exited)
-		result_error(res, "task %s has exited", name);
-	else if (!objvm_task_alive(t->task))
-		result_error(res, "task %s no longer exists", name);
-	else
-		return t;
-	return NULL;
-}
-
 /* Run @script as `objvm run` does; @texts gets each command's result. */
 static void objvm_side(const struct scn_script *script, struct run_ctx *ctx,
 		       char **texts)
@@ -628,13 +612,15 @@ static int reduce(const char *path, const struct diff_opts *o)
 
 /* --- options and the main loop ------------------------------------------ */
 
-static const char diff_usage[] =
-	"usage: objvm diff [-v] [--status] [--check=each|end|off] "
-	"[--known=FILE] FILE...\n"
-	"       objvm diff [-v] [--status] [--known=FILE] [--save=DIR] "
-	"--seeds=A-B [--ops=K] [--tasks=T]\n"
-	"       objvm diff --reduce FILE\n"
-	"(--status: a line `pass NAME` or `fail NAME` after each scenario)\n";
+static const char diff_usage[] = "usage: objvm diff [-v] [--status] "
+				 "[--check=each|end|off] "
+				 "[--known=FILE] FILE...\n"
+				 "       objvm diff [-v] [--status] "
+				 "[--known=FILE] [--save=DIR] "
+				 "--seeds=A-B [--ops=K] [--tasks=T]\n"
+				 "       objvm diff --reduce FILE\n"
+				 "(--status: a line `pass NAME` or `fail NAME` "
+				 "after each scenario)\n";
 
 static bool parse_u64(const char *s, uint64_t *out)
 {

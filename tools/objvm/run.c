@@ -30,8 +30,8 @@ static int check_level(const char *word, enum objvm_check_level *level)
 }
 
 /* The task a `T: ...` command names, if it can still run commands. */
-static struct run_task *live_task(struct run_ctx *ctx, const char *name,
-				  struct result *res)
+struct run_task *live_task(struct run_ctx *ctx, const char *name,
+			   struct result *res)
 {
 	struct run_task *t = task_find(ctx, name);
 

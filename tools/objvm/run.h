@@ -118,4 +118,9 @@ bool addr_resolve(const struct run_task *t, const struct scn_addr *a,
 void addr_print(const struct run_task *t, uint64_t addr, bool end,
 		struct result *res);
 
+/* The task a `T: ...` command names if it can still run commands; else
+ * NULL with an error: result in @res (run.c). */
+struct run_task *live_task(struct run_ctx *ctx, const char *name,
+			   struct result *res);
+
 #endif /* OBJVM_TOOLS_RUN_H */
