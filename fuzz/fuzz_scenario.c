@@ -387,28 +387,6 @@ static bool too_big(const struct scn_script *script)
 	return false;
 }
 
-/*
- * Findings reported and not fixed yet (fuzz/regressions/ files marked
- * `# fuzz: open`): a failed check that only finds one of them again is
- * not reported, so the fuzzer looks elsewhere.  FUZZ_ALL=1 reports them.
- */
-static bool open_report(const struct scn_script *script, const char *report)
-{
-	size_t i;
-
-	if (getenv("FUZZ_ALL"))
-		return false;
-	/* mprotect-split-at-max.ovs: the checker wants merged the halves of
-	 * a split that a call failing at vm.max_map_count left. */
-	for (i = 0; i < script->nr_cmds; i++)
-		if (script->cmds[i].verb == SCN_SYSCTL &&
-		    script->cmds[i].u.sysctl.value &&
-		    strcmp(script->cmds[i].u.sysctl.name, "vm.max_map_count") ==
-			    0)
-			return strstr(report, "should be merged") != NULL;
-	return false;
-}
-
 static struct run_task *live_task(struct run_ctx *ctx, const char *name)
 {
 	struct run_task *t = task_find(ctx, name);
@@ -445,8 +423,6 @@ static void run_script(const struct scn_script *script)
 		commands[cmd->verb].handler(&ctx, t, cmd, &res);
 		if (ctx.vm &&
 		    objvm_check(ctx.vm, report, sizeof(report)) != 0) {
-			if (open_report(script, report))
-				break;
 			fprintf(stderr, "fuzz: line %u: check failed: %s\n",
 				cmd->line, report);
 			abort();

@@ -122,12 +122,13 @@ static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
  * M2: two neighbours without anonymous pages that a flags change would
  * merge must have been merged.  Linux only merges when a VMA changes, so
  * pairs with an anon_vma may stay apart (one took a neighbour's anon_vma
- * at a later fault), and so may pairs fork copied as they were.
+ * at a later fault), and so may pairs fork copied as they were and the
+ * halves of a split that a failing mprotect kept (kept_apart).
  */
 static bool vma_left_apart(const struct vma *prev, const struct vma *vma)
 {
-	return !prev->anon_vma && !vma->anon_vma && !prev->fork_layout &&
-	       !vma->fork_layout && vma_can_merge(prev, vma);
+	return !prev->anon_vma && !vma->anon_vma && !prev->kept_apart &&
+	       !vma->kept_apart && vma_can_merge(prev, vma);
 }
 
 /* M1, M2, M4 for one mm, and the file VMAs for M3. */

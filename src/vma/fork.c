@@ -99,7 +99,7 @@ static struct vma *dup_vma(struct mm *mm, const struct vma *old)
 	vma->pgoff = old->pgoff;
 	vma->file = old->file;
 	vma->anon_vma = old->anon_vma;
-	vma->fork_layout = true;
+	vma->kept_apart = true;
 	if (vma->anon_vma) {
 		/* Linux gives the child's VMA an anon_vma of its own. */
 		vma->anon_key = atomic_fetch_add(&mm->vm->next_anon_key, 1);

@@ -263,7 +263,7 @@ static int mmap_region(struct mm *mm, uint64_t addr, uint64_t len,
 	if (file)
 		get_file(file);
 	vma_link(mm, vma);
-	vma_merge_neighbours(mm, vma, true);
+	vma_merge_neighbours(mm, vma);
 	return 0;
 }
 
@@ -334,6 +334,12 @@ int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	} else {
 		pgoff = addr >> PAGE_SHIFT;
 	}
+
+	/* Private writable memory is charged (accountable_mapping()); the
+	 * flag takes part in merging, so programs can see it. */
+	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE | VM_HUGETLB)) ==
+	    VM_WRITE)
+		vm_flags |= VM_ACCOUNT;
 
 	/* MAP_FIXED replaces whatever was there. */
 	err = do_munmap_locked(mm, addr, len);

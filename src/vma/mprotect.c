@@ -24,27 +24,34 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start,
 		     uint64_t end, unsigned long newflags, struct vma **out)
 {
 	unsigned long pages = (end - start) >> PAGE_SHIFT;
+	bool split = start > vma->start;
 	int err;
 
 	*out = vma;
 	if (newflags == vma->flags)
 		return 0;
-	if (start > vma->start) {
+	if (split) {
 		err = split_vma(mm, vma, start, true);
 		if (err)
 			return err;
 	}
 	if (end < vma->end) {
 		err = split_vma(mm, vma, end, false);
-		if (err)
+		if (err) {
+			/* Linux keeps the first split (vma_modify()): two
+			 * VMAs alike stay apart until one changes. */
+			if (split)
+				vma_prev(vma)->kept_apart = vma->kept_apart =
+					true;
 			return err;
+		}
 	}
 	if (vma->flags & VM_LOCKED)
 		mm->locked_vm -= pages;
 	if (newflags & VM_LOCKED)
 		mm->locked_vm += pages;
 	vma->flags = newflags;
-	*out = vma_merge_neighbours(mm, vma, false);
+	*out = vma_merge_neighbours(mm, vma);
 	return 0;
 }
 
@@ -86,8 +93,23 @@ static int mprotect_fixup(struct mm *mm, struct vma *vma, uint64_t start,
 	unsigned long oldflags = vma->flags;
 	int err;
 
+	if (oldflags == newflags)
+		return 0;
+	/*
+	 * A private mapping made writable is charged from now on; the charge
+	 * goes again when it stops being writable only if it is anonymous
+	 * memory without pages yet (Linux 6.x mprotect_fixup()).
+	 */
+	if (newflags & VM_WRITE) {
+		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB |
+				  VM_SHARED | VM_NORESERVE)))
+			newflags |= VM_ACCOUNT;
+	} else if ((oldflags & VM_ACCOUNT) && vma_is_anonymous(vma) &&
+		   !vma->anon_vma) {
+		newflags &= ~VM_ACCOUNT;
+	}
 	err = vma_modify_flags(mm, vma, start, end, newflags, &vma);
-	if (err || oldflags == newflags)
+	if (err)
 		return err;
 	change_protection(vma, start, end);
 	/* A locked private range made writable is copied in now. */

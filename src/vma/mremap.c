@@ -112,7 +112,7 @@ static int move_vma(struct mm *mm, struct vma *vma, uint64_t old_addr,
 	err = do_munmap_locked(mm, old_addr, old_len);
 	if (err)
 		return err;
-	new = vma_merge_neighbours(mm, find_vma(mm, new_addr), true);
+	new = vma_merge_neighbours(mm, find_vma(mm, new_addr));
 	if (new->flags & VM_LOCKED &&new_len > old_len)
 		make_pages_present(mm, new, new_addr + old_len,
 				   new_addr + new_len);
@@ -196,7 +196,7 @@ static bool grow_in_place(struct mm *mm, struct vma *vma, uint64_t new_end)
 	if (new_end > TASK_SIZE || (next && next->start < new_end))
 		return false;
 	vma_adjust(vma, vma->start, new_end, vma->pgoff);
-	vma = vma_merge_neighbours(mm, vma, false);
+	vma = vma_merge_neighbours(mm, vma);
 	if (vma->flags & VM_LOCKED)
 		make_pages_present(mm, vma, old_end, new_end);
 	return true;

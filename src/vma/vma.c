@@ -293,26 +293,24 @@ int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below)
 
 /*
  * Whether the anonymous pages of @a and @b allow a merge, in objvm's terms
- * (see struct vma).  A new mapping may join a VMA that has an anon_vma
- * unless that one was forked (Linux's is_mergeable_anon_vma()).  When an
- * existing VMA changes its flags, Linux 6.18 merges it with a neighbour
- * only if both have no anon_vma or share one: seen on the live kernel
- * (tests/oracle/mprotect-merge-anon.ovs), and kept here as observed.
+ * (see struct vma).  Linux's is_mergeable_anon_vma(): two VMAs that both
+ * have one must share it; when only one has one, the merged VMA takes it,
+ * unless it was cloned from a parent at fork (its chain is not singular:
+ * the other VMA would come to map the parent's pages too).
  */
-static bool anon_vma_compatible(const struct vma *a, const struct vma *b,
-				bool new_range)
+static bool anon_vma_compatible(const struct vma *a, const struct vma *b)
 {
 	if (!a->anon_vma && !b->anon_vma)
 		return true;
 	if (!a->anon_vma)
-		return new_range && !b->anon_forked;
+		return !b->anon_forked;
 	if (!b->anon_vma)
-		return new_range && !a->anon_forked;
+		return !a->anon_forked;
 	return a->anon_key == b->anon_key;
 }
 
-static bool vma_mergeable(const struct vma *a, const struct vma *b,
-			  bool new_range)
+/* VM_* flags decide a merge whole: VM_ACCOUNT and VM_NORESERVE too. */
+static bool vma_mergeable(const struct vma *a, const struct vma *b)
 {
 	if (a->end != b->start || a->flags != b->flags || a->file != b->file)
 		return false;
@@ -320,12 +318,12 @@ static bool vma_mergeable(const struct vma *a, const struct vma *b,
 		return false;
 	if (a->pgoff + vma_pages(a) != b->pgoff)
 		return false;
-	return anon_vma_compatible(a, b, new_range);
+	return anon_vma_compatible(a, b);
 }
 
 bool vma_can_merge(const struct vma *a, const struct vma *b)
 {
-	return vma_mergeable(a, b, false);
+	return vma_mergeable(a, b);
 }
 
 /* Folds @next into @vma, the VMA just below it, which grows to cover it;
@@ -349,17 +347,17 @@ static void vma_absorb(struct mm *mm, struct vma *vma, struct vma *next)
 	count_event(mm->vm, vma_merge);
 }
 
-struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma, bool new_range)
+struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma)
 {
 	struct vma *prev = vma_prev(vma), *next;
 
-	vma->fork_layout = false;
-	if (prev && vma_mergeable(prev, vma, new_range)) {
+	vma->kept_apart = false;
+	if (prev && vma_mergeable(prev, vma)) {
 		vma_absorb(mm, prev, vma);
 		vma = prev;
 	}
 	next = vma_next(vma);
-	if (next && vma_mergeable(vma, next, new_range))
+	if (next && vma_mergeable(vma, next))
 		vma_absorb(mm, vma, next);
 	return vma;
 }

@@ -17,9 +17,10 @@
  *      VMAs made after it was set);
  *      total_vm and locked_vm equal the pages they span (and lock).
  *  M2  No two adjacent VMAs without anonymous pages that a flags change
- *      would merge are left apart, unless fork copied one of them that
- *      way (fork_layout).  Linux merges only when a VMA changes, so VMAs
- *      with an anon_vma may legitimately stay apart.
+ *      would merge are left apart, unless Linux leaves them so too
+ *      (kept_apart: fork's copy, a failed mprotect's first split).
+ *      Linux merges only when a VMA changes, so VMAs with an anon_vma
+ *      may legitimately stay apart.
  *  M3  A file VMA is in its mapping's i_mmap tree with the right pgoff
  *      range (linear), or on its nonlinear list (VM_NONLINEAR).
  *  M4  A VMA with an anon_vma is on that anon_vma's list.
@@ -47,6 +48,7 @@
 #define VM_LOCKED    0x00002000UL
 #define VM_SEQ_READ  0x00008000UL
 #define VM_RAND_READ 0x00010000UL
+#define VM_ACCOUNT   0x00100000UL /* charged as private writable memory */
 #define VM_NORESERVE 0x00200000UL
 #define VM_HUGETLB   0x00400000UL
 #define VM_NONLINEAR 0x00800000UL
@@ -88,12 +90,14 @@ struct vma {
 	 * anon_vma of its own chained to its parent's: anon_key names the
 	 * anon_vma Linux would give this VMA, anon_forked says it was cloned
 	 * from a parent (its chain is not singular, so it merges with no VMA
-	 * lacking one), and fork_layout marks a VMA fork copied as it was,
-	 * not re-merged since (dup_mmap() never merges; see M2).
+	 * lacking one), and kept_apart marks a VMA that Linux leaves beside
+	 * a neighbour it could merge with, until it changes again: fork
+	 * copied it as it was (dup_mmap() never merges), or an mprotect
+	 * failed after splitting it (vma_modify() keeps the split); see M2.
 	 */
 	uint64_t anon_key;
 	bool anon_forked;
-	bool fork_layout;
+	bool kept_apart;
 };
 
 RB_HEAD(vma_tree, vma);
@@ -171,12 +175,9 @@ int split_vma(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below);
 int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below);
 /* Changes the extent of @vma, keeping its links right (2.6 vma_adjust). */
 void vma_adjust(struct vma *vma, uint64_t start, uint64_t end, pgoff_t pgoff);
-/* Merges @vma with its neighbours where 2.6 vma_merge would; returns the
- * VMA that now covers @vma's range. */
-/* Merges @vma with its neighbours where Linux would; @new_range: @vma is
- * a new mapping (mmap, a moved range), not one whose flags changed. */
-struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma,
-				 bool new_range);
+/* Merges @vma with its neighbours where Linux would; returns the VMA that
+ * now covers @vma's range. */
+struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma);
 /* Whether adjacent @a and @b would merge after a flags change (M2). */
 bool vma_can_merge(const struct vma *a, const struct vma *b);
 /* Gives [start, end) inside @vma the VM_* flags @newflags, splitting and

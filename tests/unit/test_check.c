@@ -182,7 +182,7 @@ START_TEST(unmerged_neighbours)
 	vm_rw_unlock(&fx.t->mm->mmap_lock);
 	expect_broken(&fx, "M2");
 	vm_write_lock(&fx.t->mm->mmap_lock);
-	vma_merge_neighbours(fx.t->mm, find_vma(fx.t->mm, fx.file), false);
+	vma_merge_neighbours(fx.t->mm, find_vma(fx.t->mm, fx.file));
 	mm_write_unlock(fx.t->mm);
 	expect_clean_and_destroy(&fx);
 }

@@ -100,7 +100,7 @@ START_TEST(split_and_merge_bookkeeping)
 	ck_assert_uint_eq(vma->pgoff, (a >> PAGE_SHIFT) + 1);
 	ck_assert_uint_eq(mm->total_vm, 4);
 	/* Neighbours with equal flags merge back. */
-	vma = vma_merge_neighbours(mm, vma, false);
+	vma = vma_merge_neighbours(mm, vma);
 	ck_assert_uint_eq(vma->start, a);
 	ck_assert_uint_eq(vma->end, a + 4 * P);
 	ck_assert_int_eq(mm->map_count, 1);
