@@ -395,7 +395,7 @@ int objvm_mremap(struct objvm_task *task, uint64_t old_addr, uint64_t old_len,
 		return -EFAULT;
 	return api_end(T(task)->vm,
 		       do_mremap(T(task)->mm, old_addr, old_len, new_len, flags,
-				 new_addr, out_addr));
+				 new_addr, task_caps(T(task)), out_addr));
 }
 
 int objvm_msync(struct objvm_task *task, uint64_t addr, uint64_t len, int flags)

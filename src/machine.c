@@ -101,6 +101,7 @@ int vm_create(const struct objvm_config *config, struct objvm **out)
 	}
 	vm->sysctl.max_map_count = 65530;
 	vm->sysctl.swappiness = 60;
+	vm->sysctl.mmap_min_addr = MMAP_MIN_ADDR;
 	vm->sysctl.nr_hugepages = config->nr_hugepages;
 
 	err = machine_memory(vm, config->mem_bytes);

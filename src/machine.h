@@ -15,8 +15,9 @@ struct sysctls {
 	_Atomic int swappiness;     /* vm.swappiness */
 	_Atomic int nonlinear;      /* vm.nonlinear: enum nonlinear_policy */
 	_Atomic int nonlinear_unprivileged;
-	_Atomic int rmap;          /* vm.rmap: enum rmap_scheme */
-	_Atomic long nr_hugepages; /* vm.nr_hugepages */
+	_Atomic int rmap;               /* vm.rmap: enum rmap_scheme */
+	_Atomic long nr_hugepages;      /* vm.nr_hugepages */
+	_Atomic uint64_t mmap_min_addr; /* vm.mmap_min_addr */
 };
 
 struct objvm {

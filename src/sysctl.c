@@ -73,6 +73,10 @@ int sysctl_set(struct objvm *vm, const char *name, const char *value)
 		if (parse_long(value, 0, 1L << 30, &v))
 			return -EINVAL;
 		atomic_store(&vm->sysctl.nr_hugepages, v);
+	} else if (strcmp(name, "vm.mmap_min_addr") == 0) {
+		if (parse_long(value, 0, (long)TASK_SIZE, &v))
+			return -EINVAL;
+		atomic_store(&vm->sysctl.mmap_min_addr, (uint64_t)v);
 	} else {
 		return -ENOENT;
 	}
@@ -102,6 +106,10 @@ int sysctl_get(struct objvm *vm, const char *name, char *buf, size_t len)
 	else if (strcmp(name, "vm.nr_hugepages") == 0)
 		n = snprintf(buf, len, "%ld",
 			     (long)atomic_load(&vm->sysctl.nr_hugepages));
+	else if (strcmp(name, "vm.mmap_min_addr") == 0)
+		n = snprintf(buf, len, "%llu",
+			     (unsigned long long)atomic_load(
+				     &vm->sysctl.mmap_min_addr));
 	else
 		return -ENOENT;
 	return n < 0 || (size_t)n >= len ? -ERANGE : 0;

@@ -26,6 +26,7 @@
 
 /* User address space: x86-64 with 4-level tables, the top page excluded. */
 #define TASK_SIZE     ((1UL << 47) - PAGE_SIZE)
+/* vm.mmap_min_addr by default: the usual distribution value. */
 #define MMAP_MIN_ADDR 0x10000UL
 /* Where top-down placement starts: below a notional 8 MiB stack gap. */
 #define MMAP_BASE     0x7f0000000000UL

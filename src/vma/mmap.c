@@ -23,8 +23,11 @@ static bool range_is_free(struct mm *mm, uint64_t start, uint64_t end)
 	return !vma || vma->start >= end;
 }
 
-int get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, bool fixed,
-		      uint64_t *out)
+/* Where x86-64 puts @len bytes: @addr if fixed, else the hint if it is
+ * free, else the highest gap below mmap_base that fits (top-down). */
+static int arch_get_unmapped_area_topdown(struct mm *mm, uint64_t addr,
+					  uint64_t len, bool fixed,
+					  uint64_t *out)
 {
 	uint64_t top = mm->mmap_base;
 	struct vma *vma;
@@ -41,27 +44,28 @@ int get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, bool fixed,
 	}
 	if (addr) {
 		addr &= PAGE_MASK; /* x86-64 rounds a hint down */
-		if (addr <= TASK_SIZE - len && addr >= MMAP_MIN_ADDR &&
+		if (addr <= TASK_SIZE - len &&
 		    range_is_free(mm, addr, addr + len)) {
 			*out = addr;
 			return 0;
 		}
 	}
-	/* Top-down: the highest gap below mmap_base that fits. */
+	/* Top-down: the highest gap below mmap_base that fits, down to the
+	 * second page (vm.mmap_min_addr is checked on the result). */
 	vma = find_vma(mm, top - 1);
 	if (vma && vma->start >= top)
 		vma = vma_prev(vma);
 	else if (!vma)
 		vma = RB_MAX(vma_tree, &mm->vmas);
 	for (;;) {
-		uint64_t floor = vma ? vma->end : MMAP_MIN_ADDR;
+		uint64_t floor = vma ? vma->end : PAGE_SIZE;
 
 		if (vma && vma->end > top) {
 			top = vma->start;
 			vma = vma_prev(vma);
 			continue;
 		}
-		if (top >= floor + len && top - len >= MMAP_MIN_ADDR) {
+		if (top >= floor + len && top - len >= PAGE_SIZE) {
 			*out = top - len;
 			return 0;
 		}
@@ -74,24 +78,71 @@ int get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, bool fixed,
 }
 
 /*
- * Where an anonymous private mapping of a multiple of 2 MiB goes: 2 MiB
- * aligned, so transparent huge pages could back it, as Linux 6.7+ places
- * it (thp_get_unmapped_area_vmflags(): search for len + 2 MiB, then align
- * within it; top-down, an already aligned result moves up by 2 MiB).
- * objvm has no THP, but where a mapping lands is visible to programs.
+ * thp_get_unmapped_area - place @len bytes that show file offset @off so
+ * that a 2 MiB page of the file could be mapped by one PMD: search for
+ * @len + 2 MiB, then move up within it until address and offset agree
+ * modulo 2 MiB (top-down, an already agreeing result moves up by 2 MiB).
+ * Only when the range holds a whole aligned 2 MiB of offsets, and not
+ * when the padded search takes the hint as it is.  Return: true and *out,
+ * or false to place it the ordinary way.  objvm has no THP, but where a mapping
+ * lands is visible to programs.
+ *
+ * Models: mm/huge_memory.c __thp_get_unmapped_area() (Linux 6.18); the
+ * offsets are loff_t there, so the comparisons are signed.
  */
-static int thp_get_unmapped_area(struct mm *mm, uint64_t len, uint64_t *out)
+static bool thp_get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len,
+				  uint64_t off, uint64_t *out)
 {
-	uint64_t ret, off_sub;
+	int64_t off_end = (int64_t)(off + len);
+	int64_t off_align = (int64_t)((off + PMD_SIZE - 1) & ~(PMD_SIZE - 1));
+	uint64_t len_pad = len + PMD_SIZE, ret, off_sub;
+
+	if (off_end <= off_align || off_end - off_align < (int64_t)PMD_SIZE)
+		return false;
+	if (len_pad < len || (int64_t)(off + len_pad) < (int64_t)off)
+		return false;
+	if (arch_get_unmapped_area_topdown(mm, addr, len_pad, false, &ret))
+		return false; /* perhaps only the padding did not fit */
+	if (ret == addr) {
+		*out = addr;
+		return true;
+	}
+	off_sub = (off - ret) & (PMD_SIZE - 1);
+	*out = off_sub ? ret + off_sub : ret + PMD_SIZE;
+	return true;
+}
+
+/*
+ * get_unmapped_area - where a mapping of @len bytes of @file (NULL:
+ * private anonymous memory) from page @pgoff goes, as Linux 6.18 decides
+ * (__get_unmapped_area()): a file on a filesystem with large folios
+ * (objvm's memory and host files behave like ext4) is placed for THP,
+ * shmem is not (shmem_enabled=never), and private anonymous memory is
+ * when its length is a multiple of 2 MiB and there is no hint (6.7+).
+ */
+int get_unmapped_area(struct mm *mm, struct file *file, uint64_t addr,
+		      uint64_t len, pgoff_t pgoff, bool fixed,
+		      unsigned int caps, uint64_t *out)
+{
+	bool placed = false;
 	int err;
 
-	if (len > TASK_SIZE - PMD_SIZE)
-		return get_unmapped_area(mm, 0, len, false, out);
-	err = get_unmapped_area(mm, 0, len + PMD_SIZE, false, &ret);
-	if (err)
-		return get_unmapped_area(mm, 0, len, false, out);
-	off_sub = (0 - ret) & (PMD_SIZE - 1);
-	*out = off_sub ? ret + off_sub : ret + PMD_SIZE;
+	if (!fixed && len <= TASK_SIZE) {
+		if (file && file->inode->backing != BACKING_SHMEM)
+			placed = thp_get_unmapped_area(
+				mm, addr, len, pgoff << PAGE_SHIFT, out);
+		else if (!file && !addr && !(len & (PMD_SIZE - 1)))
+			placed = thp_get_unmapped_area(mm, 0, len, 0, out);
+	}
+	if (!placed) {
+		err = arch_get_unmapped_area_topdown(mm, addr, len, fixed, out);
+		if (err)
+			return err;
+	}
+	/* security_mmap_addr(): below vm.mmap_min_addr needs SYS_RAWIO. */
+	if (*out < atomic_load(&mm->vm->sysctl.mmap_min_addr) &&
+	    !(caps & VM_CAP_SYS_RAWIO))
+		return -EPERM;
 	return 0;
 }
 
@@ -277,8 +328,13 @@ int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 
 	if (!len)
 		return -EINVAL;
-	if (!fixed && addr && addr < MMAP_MIN_ADDR)
-		addr = MMAP_MIN_ADDR;
+	if (!fixed) { /* round_hint_to_min() */
+		uint64_t min = atomic_load(&mm->vm->sysctl.mmap_min_addr);
+
+		addr &= PAGE_MASK;
+		if (addr && addr < min)
+			addr = PAGE_ALIGN(min);
+	}
 	len = PAGE_ALIGN(len);
 	if (!len || len > TASK_SIZE)
 		return -ENOMEM;
@@ -302,14 +358,9 @@ int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	err = -ENOMEM;
 	if (mm->map_count > atomic_load(&mm->vm->sysctl.max_map_count))
 		goto out_unlock;
-	if (!file && !shmem && !fixed && !addr && !(len & (PMD_SIZE - 1)))
-		err = thp_get_unmapped_area(mm, len, &addr);
-	else
-		err = get_unmapped_area(mm, addr, len, fixed, &addr);
+	err = get_unmapped_area(mm, file ? file : shmem, addr, len, pgoff,
+				fixed, caps, &addr);
 	if (err)
-		goto out_unlock;
-	err = -EPERM;
-	if (fixed && addr < MMAP_MIN_ADDR && !(caps & VM_CAP_SYS_RAWIO))
 		goto out_unlock;
 	err = -EAGAIN; /* mlock_future_ok() */
 	if ((vm_flags & VM_LOCKED) && !(caps & VM_CAP_IPC_LOCK) &&

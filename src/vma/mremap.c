@@ -153,7 +153,8 @@ static int mremap_multi(struct mm *mm, uint64_t addr, uint64_t len,
 }
 
 static int mremap_to(struct mm *mm, uint64_t addr, uint64_t old_len,
-		     uint64_t new_addr, uint64_t new_len, uint64_t *out)
+		     uint64_t new_addr, uint64_t new_len, unsigned int caps,
+		     uint64_t *out)
 {
 	struct vma *vma;
 	int err;
@@ -181,6 +182,11 @@ static int mremap_to(struct mm *mm, uint64_t addr, uint64_t old_len,
 		old_len = new_len;
 	}
 	vma = find_vma(mm, addr);
+	/* The target is unmapped by now, as in Linux, whatever this says. */
+	err = get_unmapped_area(mm, vma->file, new_addr, new_len, 0, true, caps,
+				&new_addr);
+	if (err)
+		return err;
 	err = move_vma(mm, vma, addr, old_len, new_len, new_addr);
 	if (!err)
 		*out = new_addr;
@@ -204,13 +210,14 @@ static bool grow_in_place(struct mm *mm, struct vma *vma, uint64_t new_end)
 
 static int mremap_locked(struct mm *mm, uint64_t addr, uint64_t old_len,
 			 uint64_t new_len, int flags, uint64_t new_addr,
-			 uint64_t *out)
+			 unsigned int caps, uint64_t *out)
 {
 	struct vma *vma;
 	int err;
 
 	if (flags & OBJVM_MREMAP_FIXED)
-		return mremap_to(mm, addr, old_len, new_addr, new_len, out);
+		return mremap_to(mm, addr, old_len, new_addr, new_len, caps,
+				 out);
 	if (old_len >= new_len) {
 		vma = find_vma(mm, addr);
 		if (!vma || vma->start > addr)
@@ -234,7 +241,10 @@ static int mremap_locked(struct mm *mm, uint64_t addr, uint64_t old_len,
 	}
 	if (!(flags & OBJVM_MREMAP_MAYMOVE))
 		return -ENOMEM;
-	err = get_unmapped_area(mm, 0, new_len, false, &new_addr);
+	err = get_unmapped_area(mm, vma->file, 0, new_len,
+				vma->pgoff +
+					((addr - vma->start) >> PAGE_SHIFT),
+				false, caps, &new_addr);
 	if (err)
 		return err;
 	err = move_vma(mm, vma, addr, old_len, new_len, new_addr);
@@ -244,7 +254,7 @@ static int mremap_locked(struct mm *mm, uint64_t addr, uint64_t old_len,
 }
 
 int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
-	      int flags, uint64_t new_addr, uint64_t *out)
+	      int flags, uint64_t new_addr, unsigned int caps, uint64_t *out)
 {
 	int err;
 
@@ -261,7 +271,8 @@ int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
 	if (new_len > TASK_SIZE)
 		return -EINVAL;
 	vm_write_lock(&mm->mmap_lock);
-	err = mremap_locked(mm, addr, old_len, new_len, flags, new_addr, out);
+	err = mremap_locked(mm, addr, old_len, new_len, flags, new_addr, caps,
+			    out);
 	mm_write_unlock(mm);
 	return err;
 }

@@ -215,17 +215,22 @@ int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len);
 void unmap_region(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end);
 int do_mprotect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
-	      int flags, uint64_t new_addr, uint64_t *out);
+	      int flags, uint64_t new_addr, unsigned int caps, uint64_t *out);
 int do_msync(struct mm *mm, uint64_t start, uint64_t len, int flags);
 int do_madvise(struct mm *mm, uint64_t start, uint64_t len, int advice);
 int do_mlock(struct mm *mm, uint64_t start, uint64_t len, bool on,
 	     unsigned int caps);
 int do_mincore(struct mm *mm, uint64_t start, uint64_t len, unsigned char *vec);
-/* Picks where a new mapping of @len bytes goes, top-down below mmap_base
- * as x86-64 Linux does; @addr is a hint (or the place, when @fixed).
- * Return: 0 and *out, -ENOMEM (no room) or -EINVAL (fixed, unaligned). */
-int get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, bool fixed,
-		      uint64_t *out);
+/* Picks where a new mapping of @len bytes of @file (NULL: private
+ * anonymous memory) from page @pgoff goes, top-down below mmap_base as
+ * x86-64 Linux does, aligned for THP where Linux aligns; @addr is a hint
+ * (or the place, when @fixed).  Below vm.mmap_min_addr only with
+ * VM_CAP_SYS_RAWIO in @caps.
+ * Return: 0 and *out, -ENOMEM (no room), -EINVAL (fixed, unaligned) or
+ * -EPERM (below vm.mmap_min_addr). */
+int get_unmapped_area(struct mm *mm, struct file *file, uint64_t addr,
+		      uint64_t len, pgoff_t pgoff, bool fixed,
+		      unsigned int caps, uint64_t *out);
 /* Faults in [start, end) of @vma as reads or writes (2.6
  * make_pages_present); stops at the first page that fails and returns
  * -EFAULT, -ENOMEM (no memory) or 0.  Context: mmap_lock held. */

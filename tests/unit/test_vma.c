@@ -76,12 +76,17 @@ START_TEST(gap_search_skips_small_holes)
 
 	/* Punch a one-page hole; a two-page mapping must go below. */
 	ck_assert_int_eq(do_munmap(mm, a + P, P), 0);
-	ck_assert_int_eq(get_unmapped_area(mm, 0, 2 * P, false, &out), 0);
+	ck_assert_int_eq(
+		get_unmapped_area(mm, NULL, 0, 2 * P, 0, false, 0, &out), 0);
 	ck_assert_uint_eq(out, a - 2 * P);
-	ck_assert_int_eq(get_unmapped_area(mm, 0, P, false, &out), 0);
+	ck_assert_int_eq(get_unmapped_area(mm, NULL, 0, P, 0, false, 0, &out),
+			 0);
 	ck_assert_uint_eq(out, a + P);
-	ck_assert_int_eq(get_unmapped_area(mm, a + 1, P, true, &out), -EINVAL);
-	ck_assert_int_eq(get_unmapped_area(mm, 0, TASK_SIZE + P, false, &out),
+	ck_assert_int_eq(get_unmapped_area(mm, NULL, a + 1, P, 0, true, 0,
+					   &out),
+			 -EINVAL);
+	ck_assert_int_eq(get_unmapped_area(mm, NULL, 0, TASK_SIZE + P, 0, false,
+					   0, &out),
 			 -ENOMEM);
 }
 END_TEST

@@ -174,6 +174,9 @@ void machine_create(struct run_ctx *ctx, const struct scn_machine *m,
 	if (rc < 0) {
 		ctx->vm = NULL;
 		ctx->create_err = rc;
+	} else if (ctx->mmap_min_addr) {
+		objvm_sysctl_set(ctx->vm, "vm.mmap_min_addr",
+				 ctx->mmap_min_addr);
 	}
 	put_rc(res, rc);
 }

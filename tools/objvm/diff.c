@@ -313,13 +313,34 @@ static bool poisoned(const struct scn_script *s)
 	return false;
 }
 
+/* The host's vm.mmap_min_addr, read once; NULL if unreadable. */
+static const char *host_mmap_min_addr(void)
+{
+	static char value[32];
+	static bool read_once;
+	FILE *f;
+
+	if (!read_once) {
+		read_once = true;
+		f = fopen("/proc/sys/vm/mmap_min_addr", "re");
+		if (f) {
+			if (!fgets(value, sizeof(value), f))
+				value[0] = '\0';
+			value[strcspn(value, "\n")] = '\0';
+			fclose(f);
+		}
+	}
+	return value[0] ? value : NULL;
+}
+
 /* Run and compare one scenario (@text: its source, for messages); true
  * if the two sides differ. */
 static bool diff_script(const struct scn_script *script, const char *text,
 			const struct diff_opts *o)
 {
 	struct oracle_opts oo = {.keep_dir = true};
-	struct run_ctx ctx = {.check = o->check};
+	struct run_ctx ctx = {.check = o->check,
+			      .mmap_min_addr = host_mmap_min_addr()};
 	struct oracle_result kern;
 	bool differ, stopped;
 	char **mine;

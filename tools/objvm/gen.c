@@ -21,8 +21,10 @@
  *   - growing a file whose size may end inside a page: the bytes a mapping
  *     stored past EOF show or not, depending on the filesystem;
  *   - touch outside a name's range: it reports the faulting page as an
- *     absolute address, which differs between objvm and a real process;
- *   - mapping lengths of 2 MiB and more: transparent huge pages.
+ *     absolute address, which differs between objvm and a real process.
+ *
+ * Some mappings are 2 MiB and more, some file offsets 2 MiB aligned, and
+ * some mremaps grow to a multiple of 2 MiB, so THP placement is compared.
  *
  * Each task starts with a pad mapping (TOP, 1 GiB of PROT_NONE) that no
  * command names: in a real process the libraries lie above the first
@@ -50,6 +52,7 @@
 #define MAX_INODES 16
 #define LOW        ((uint64_t)0x200000) /* absolute mappings go from here */
 #define LOW_PAGES  64
+#define HUGE_PAGES 512 /* pages in 2 MiB */
 
 static const char *const paths[] = {"/f0", "/f1", "/d/f2"};
 #define NR_PATHS (sizeof(paths) / sizeof(paths[0]))
@@ -439,6 +442,10 @@ static bool gen_mmap(struct gen *g, struct gtask *t)
 	bool noreserve = chance(g, 4);
 	struct gmap *m;
 
+	if (chance(g, 5)) /* THP placement */
+		len = (HUGE_PAGES * (1 + below(g, 2)) +
+		       (chance(g, 50) ? below(g, 3) : 0)) *
+		      PG;
 	if (chance(g, 8))
 		len -= 1 + below(g, PG - 1); /* a partial last page */
 	if (!anon) {
@@ -446,6 +453,8 @@ static bool gen_mmap(struct gen *g, struct gtask *t)
 		if (fd < 0)
 			return false;
 		off = below(g, 6) * PG;
+		if (chance(g, 10))
+			off += below(g, 3) * HUGE_PAGES * PG;
 		/* Modes the descriptor refuses: errors, no binding. */
 		if (!t->fds[fd].open || !t->fds[fd].rd ||
 		    (shared && strchr(prot, 'w') && !t->fds[fd].wr))
@@ -566,8 +575,10 @@ static bool gen_mremap(struct gen *g, struct gtask *t)
 	np = pages_of(m->len);
 	if (r < 30 && np > 1)
 		new_len = (1 + below(g, (unsigned int)np - 1)) * PG;
-	else if (r < 90)
+	else if (r < 85)
 		new_len = (np + 1 + below(g, 6)) * PG;
+	else if (r < 90) /* THP placement of the moved range */
+		new_len = (np / HUGE_PAGES + 1) * HUGE_PAGES * PG;
 	else if (r < 95)
 		new_len = np * PG;
 	else

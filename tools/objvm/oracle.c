@@ -25,6 +25,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -71,6 +72,7 @@ struct octx {
 	size_t nr_tasks;
 	bool poisoned; /* a sysctl changed what programs observe */
 	bool hugetlb;  /* a pool, and hugetlbfs mounted below dir */
+	bool file_thp; /* dir's filesystem places file mappings for THP */
 	char hugedir[4200];
 };
 
@@ -162,6 +164,42 @@ static const char *tmp_parent(const struct oracle_opts *opts)
 	return p;
 }
 
+/*
+ * Does the filesystem of @dir place file mappings for THP, as objvm's files
+ * (like ext4 with large folios) are placed?  Two mappings whose offsets
+ * hold an aligned 2 MiB must land at addresses agreeing with their offsets
+ * modulo 2 MiB; by chance both would in one case of 2^18.
+ */
+static bool probe_file_thp(const char *dir)
+{
+	const uint64_t huge = 2ULL << 20;
+	const uint64_t offs[2] = {0, huge - 4096};
+	char path[4200];
+	bool aligned = true;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "%s/.thp-probe", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return false;
+	unlink(path);
+	if (ftruncate(fd, (off_t)(4 * huge)) != 0)
+		aligned = false;
+	for (i = 0; i < 2 && aligned; i++) {
+		void *p = mmap(NULL, 2 * huge, PROT_READ, MAP_SHARED, fd,
+			       (off_t)offs[i]);
+
+		if (p == MAP_FAILED) {
+			aligned = false;
+			break;
+		}
+		aligned = (((uintptr_t)p - offs[i]) & (huge - 1)) == 0;
+		munmap(p, 2 * huge);
+	}
+	close(fd);
+	return aligned;
+}
+
 static bool make_dir(struct octx *c, const struct oracle_opts *opts)
 {
 	char *dir = c->res->dir;
@@ -176,6 +214,7 @@ static bool make_dir(struct octx *c, const struct oracle_opts *opts)
 	}
 	/* Tasks with another uid create files in it too. */
 	chmod(dir, 0777);
+	c->file_thp = probe_file_thp(dir);
 	if (oracle_have_hugetlb() && geteuid() == 0) {
 		snprintf(c->hugedir, sizeof(c->hugedir), "%s/hugetlbfs", dir);
 		if (mkdir(c->hugedir, 0777) == 0 &&
@@ -325,6 +364,18 @@ static const char *binds(const struct scn_cmd *cmd, char *kind)
 	return NULL;
 }
 
+/* Would objvm place this file mapping for THP (its offsets hold an
+ * aligned 2 MiB)?  Where the host's filesystem would not, it is skipped. */
+static bool thp_placed(const struct scn_mmap *m)
+{
+	const uint64_t huge = 2ULL << 20;
+	uint64_t align = (m->off + huge - 1) & ~(huge - 1);
+
+	if (m->flags & (SCN_MAP_FIXED | SCN_MAP_FIXED_NOREPLACE))
+		return false;
+	return m->off + m->len > align && m->off + m->len - align >= huge;
+}
+
 /* Must the controller skip this `T: ...` command?  *@refused: for safety. */
 static bool must_skip(const struct octx *c, const struct otask *t,
 		      const struct scn_cmd *cmd, bool *refused)
@@ -342,7 +393,14 @@ static bool must_skip(const struct octx *c, const struct otask *t,
 			return true;
 		if ((cmd->u.mmap.flags & SCN_MAP_HUGETLB) && !c->hugetlb)
 			return true;
+		if (!c->file_thp && cmd->u.mmap.fd && thp_placed(&cmd->u.mmap))
+			return true;
 		break;
+	case SCN_MREMAP:
+		/* It may move a file mapping: placed for THP in objvm. */
+		return !c->file_thp && cmd->u.mremap.maymove &&
+		       !cmd->u.mremap.has_fixed &&
+		       cmd->u.mremap.new_len >= (2ULL << 20);
 	case SCN_REMAP:
 		return cmd->u.remap.fd != NULL;
 	case SCN_OPEN:

@@ -20,8 +20,10 @@
  * highest gap below mmap_base that fits, which in a fresh process may be a
  * hole between two libraries.  To give scenarios the layout objvm gives
  * them, a task process first fills every such hole with PROT_NONE memory,
- * then maps a PROT_NONE guard right below the lowest library: scenario
- * mappings then go below the guard, each below the one before.  Loads and
+ * then maps a PROT_NONE guard right below the lowest library, reaching
+ * down to a 2 MiB boundary as objvm's mmap_base is one: scenario mappings
+ * then go below the guard, each below the one before, at the same
+ * addresses modulo 2 MiB as in objvm.  Loads and
  * stores in the guard are allowed: they fault, as they would in objvm,
  * where nothing is mapped above the first mapping.
  */
@@ -42,6 +44,7 @@
 #define GUARD_LEN \
 	((1ULL << 30) + PAGE) /* not a multiple of 2M: no THP
 						alignment, it sits right below */
+#define THP_ALIGN   (2ULL << 20)
 #define HEAP_ROOM   (1ULL << 30)
 #define STACK_EXTRA (1ULL << 20) /* beyond RLIMIT_STACK: the guard gap */
 #define MAX_FILL    10000        /* holes filled, at most */
@@ -320,9 +323,23 @@ void oracle_mem_init(void)
 			     flags | MAP_FIXED_NOREPLACE, -1, 0);
 	}
 	p = mmap(NULL, GUARD_LEN, PROT_NONE, flags, -1, 0);
-	if (p != MAP_FAILED)
-		guard = (struct span){(uint64_t)(uintptr_t)p,
-				      (uint64_t)(uintptr_t)p + GUARD_LEN};
+	if (p == MAP_FAILED)
+		return;
+	guard = (struct span){(uint64_t)(uintptr_t)p,
+			      (uint64_t)(uintptr_t)p + GUARD_LEN};
+	/*
+	 * Extend it down to a 2 MiB boundary, as objvm's mmap_base is one:
+	 * where Linux aligns a mapping for THP depends on the address modulo
+	 * 2 MiB, so scenario mappings must start from the same residue.
+	 */
+	if (guard.start & (THP_ALIGN - 1)) {
+		uint64_t bottom = guard.start & ~(THP_ALIGN - 1);
+
+		p = mmap((void *)(uintptr_t)bottom, guard.start - bottom,
+			 PROT_NONE, flags | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p != MAP_FAILED)
+			guard.start = bottom;
+	}
 }
 
 /* --- the safety rule ---------------------------------------------------- */

@@ -53,6 +53,9 @@ struct run_ctx {
 	struct run_task **tasks;
 	size_t nr_tasks;
 	uint64_t seq; /* last mapping-name binding */
+	/* objvm diff: the host's vm.mmap_min_addr, given to every machine
+	 * made, so that both sides run with the same setting; or NULL. */
+	const char *mmap_min_addr;
 };
 
 /*
