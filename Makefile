@@ -77,7 +77,7 @@ endif
 
 check test:
 	@scripts/deps test
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(B)/fuzz_replay
 	@$(if $(NODEBUG_BUILD),$(MAKE) --no-print-directory all \
 		B=$(NODEBUG_BUILD) OBJVM_DEBUG=0 SAN= >/dev/null)
 	@B=$(B) $(if $(NODEBUG_BUILD),OBJVM_NODEBUG=$(CURDIR)/$(NODEBUG_BUILD)/objvm) \
@@ -106,7 +106,7 @@ soak: all
 
 FUZZ_B := build-fuzz
 FUZZ_TIME ?= 60
-FUZZ_CLI := parse result commands tasks
+FUZZ_CLI := parse result commands tasks run
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
@@ -118,6 +118,13 @@ fuzz:
 	$(FUZZ_B)/fuzz_scenario -max_total_time=$(FUZZ_TIME) -timeout=20 \
 		-rss_limit_mb=4096 -artifact_prefix=$(FUZZ_B)/ $(FUZZ_FLAGS) \
 		$(FUZZ_B)/corpus fuzz/corpus
+
+# The harness without libFuzzer, for make check (tests/cli/fuzz_replay.sh).
+$(B)/fuzz_replay: fuzz/replay.c fuzz/fuzz_scenario.c $(B)/libobjvm.a \
+		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o)
+	$(CC) $(CFLAGS) -Itools/objvm -o $@ fuzz/replay.c fuzz/fuzz_scenario.c \
+		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o) $(B)/libobjvm.a \
+		$(LDFLAGS) $(LIBS)
 
 $(B)/fuzz_scenario: fuzz/fuzz_scenario.c $(B)/libobjvm.a \
 		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o)

@@ -387,15 +387,6 @@ static bool too_big(const struct scn_script *script)
 	return false;
 }
 
-static struct run_task *live_task(struct run_ctx *ctx, const char *name)
-{
-	struct run_task *t = task_find(ctx, name);
-
-	if (!t || t->exited || !objvm_task_alive(t->task))
-		return NULL;
-	return t;
-}
-
 static void run_script(const struct scn_script *script)
 {
 	struct run_ctx ctx = {.check = OBJVM_CHECK_OFF};
@@ -418,7 +409,7 @@ static void run_script(const struct scn_script *script)
 		result_reset(&res);
 		if (cmd->verb != SCN_MACHINE && !ctx.vm)
 			continue;
-		if (cmd->task && !(t = live_task(&ctx, cmd->task)))
+		if (cmd->task && !(t = live_task(&ctx, cmd->task, &res)))
 			continue;
 		commands[cmd->verb].handler(&ctx, t, cmd, &res);
 		if (ctx.vm &&
