@@ -129,6 +129,14 @@ static enum fault_result do_no_page(struct mm *mm, struct vma *vma,
 	int err = 0;
 
 	vm_unlock(&mm->page_table_lock);
+	/*
+	 * A private write fault prepares the anon_vma before it reads the
+	 * page (Linux 6.x do_cow_fault()), so one that ends in SIGBUS still
+	 * leaves the VMA an anon_vma, which merging can see
+	 * (tests/oracle/cow-fault-sigbus-anon-vma.ovs).
+	 */
+	if (write && !(vma->flags & VM_SHARED) && anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
 	sequence = atomic_load(&mapping->truncate_count);
 	size = i_size_read(mapping->host);
 	if (pgoff >= (uint64_t)(size + PAGE_SIZE - 1) >> PAGE_SHIFT) {

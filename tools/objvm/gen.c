@@ -48,6 +48,7 @@
 #define MAX_TASKS  8
 #define MAX_LIVE   4
 #define MAX_FDS    6
+#define MAX_NUMS   32 /* descriptor numbers tracked per task */
 #define MAX_MAPS   10
 #define MAX_INODES 16
 #define LOW        ((uint64_t)0x200000) /* absolute mappings go from here */
@@ -63,11 +64,21 @@ struct ginode {
 	uint64_t cap; /* no_grow: its size is at most this */
 };
 
-struct gfd {
-	bool used; /* bound by an open that succeeds */
+/*
+ * Descriptor names stand for descriptor numbers, as in a process: open
+ * takes the lowest free number, and a name whose number was closed and
+ * taken again by a later open now reaches that other file (both objvm and
+ * the kernel behave so).  The state lives with the number.
+ */
+struct gnum {
 	bool open;
 	int inode;
 	bool rd, wr;
+};
+
+struct gfd {
+	bool used; /* bound by an open that succeeds */
+	int num;   /* its descriptor number */
 };
 
 struct gmap {
@@ -81,6 +92,7 @@ struct gtask {
 	bool live;
 	bool file_maps; /* ever mapped a file: mincore is not portable */
 	struct gfd fds[MAX_FDS];
+	struct gnum nums[MAX_NUMS];
 	struct gmap maps[MAX_MAPS];
 };
 
@@ -150,12 +162,19 @@ static char task_name(const struct gen *g, const struct gtask *t)
 
 /* --- picking things ----------------------------------------------------- */
 
+/* What descriptor name @i of @t reaches now. */
+static struct gnum *fd_of(struct gtask *t, int i)
+{
+	return &t->nums[t->fds[i].num];
+}
+
 static int pick_fd(struct gen *g, struct gtask *t, bool open_only)
 {
 	int cand[MAX_FDS], n = 0, i;
 
 	for (i = 0; i < MAX_FDS; i++)
-		if (t->fds[i].used && (!open_only || t->fds[i].open))
+		if (t->fds[i].used && fd_of(t, i)->inode >= 0 &&
+		    (!open_only || fd_of(t, i)->open))
 			cand[n++] = i;
 	return n ? cand[below(g, (unsigned int)n)] : -1;
 }
@@ -255,7 +274,7 @@ static bool gen_open(struct gen *g, struct gtask *t)
 	bool creat = chance(g, 85), trunc = chance(g, 8);
 	bool excl = creat && chance(g, 5), sure;
 	bool rd = r >= 15, wr = r < 15 || r >= 30;
-	struct gfd *f;
+	int num;
 
 	/* An open that may fail goes to an unused name: its failure must not
 	 * leave the name on some other file than the model says. */
@@ -272,18 +291,29 @@ static bool gen_open(struct gen *g, struct gtask *t)
 		     : "wronly",
 	    creat ? " creat" : "", trunc ? " trunc" : "", excl ? " excl" : "");
 	if (!sure)
+		return true; /* it fails: no number taken */
+	for (num = 0; num < MAX_NUMS && t->nums[num].open; num++)
+		;
+	if (num == MAX_NUMS) {
+		t->fds[slot].used = false; /* no more tracking */
 		return true;
+	}
 	if (ino < 0) {
-		if (g->nr_inodes == MAX_INODES)
-			return true; /* no more tracking: leave it unused */
+		if (g->nr_inodes == MAX_INODES) {
+			/* No more tracking: the number is taken, the name
+			 * goes unused. */
+			t->nums[num] = (struct gnum){true, -1, rd, wr};
+			t->fds[slot].used = false;
+			return true;
+		}
 		ino = (int)g->nr_inodes++;
 		g->inodes[ino] = (struct ginode){0};
 		g->path_inode[p] = ino;
 	}
 	if (trunc) /* O_TRUNC truncates even when opened read-only */
 		g->inodes[ino] = (struct ginode){0};
-	f = &t->fds[slot];
-	*f = (struct gfd){true, true, ino, rd, wr};
+	t->nums[num] = (struct gnum){true, ino, rd, wr};
+	t->fds[slot] = (struct gfd){true, num};
 	return true;
 }
 
@@ -294,7 +324,7 @@ static bool gen_close(struct gen *g, struct gtask *t)
 	if (i < 0)
 		return false;
 	out(g, "%c: close F%d\n", task_name(g, t), i);
-	t->fds[i].open = false;
+	fd_of(t, i)->open = false;
 	return true;
 }
 
@@ -307,9 +337,9 @@ static bool gen_unlink(struct gen *g, struct gtask *t)
 	return true;
 }
 
-static bool writable(const struct gfd *f)
+static bool writable(const struct gnum *f)
 {
-	return f->open && f->wr;
+	return f->open && f->wr && f->inode >= 0;
 }
 
 static bool gen_ftruncate(struct gen *g, struct gtask *t)
@@ -320,7 +350,7 @@ static bool gen_ftruncate(struct gen *g, struct gtask *t)
 
 	if (i < 0)
 		return false;
-	in = &g->inodes[t->fds[i].inode];
+	in = &g->inodes[fd_of(t, i)->inode];
 	if (chance(g, 4)) {
 		out(g, "%c: ftruncate F%d 0x8000000000000000\n",
 		    task_name(g, t), i); /* negative: EINVAL */
@@ -336,7 +366,7 @@ static bool gen_ftruncate(struct gen *g, struct gtask *t)
 		size = below(g, 16) * PG + 1 + below(g, PG - 1);
 	}
 	out(g, "%c: ftruncate F%d %" PRIu64 "\n", task_name(g, t), i, size);
-	if (!writable(&t->fds[i]))
+	if (!writable(fd_of(t, i)))
 		return true;
 	if (size % PG == 0) {
 		in->no_grow = false;
@@ -358,7 +388,7 @@ static bool gen_write(struct gen *g, struct gtask *t)
 
 	if (i < 0)
 		return false;
-	in = &g->inodes[t->fds[i].inode];
+	in = &g->inodes[fd_of(t, i)->inode];
 	if (in->no_grow || chance(g, 40)) {
 		/* Inside the file: never moves its end. */
 		uint64_t limit = in->no_grow ? in->cap : in->lo;
@@ -388,7 +418,7 @@ static bool gen_write(struct gen *g, struct gtask *t)
 	else
 		out(g, "%c: write F%d %" PRIu64 " fill(%u,%" PRIu64 ")\n", name,
 		    i, off, below(g, 256), n);
-	if (writable(&t->fds[i]) && off + n > in->lo)
+	if (writable(fd_of(t, i)) && off + n > in->lo)
 		in->lo = off + n;
 	return true;
 }
@@ -456,8 +486,8 @@ static bool gen_mmap(struct gen *g, struct gtask *t)
 		if (chance(g, 10))
 			off += below(g, 3) * HUGE_PAGES * PG;
 		/* Modes the descriptor refuses: errors, no binding. */
-		if (!t->fds[fd].open || !t->fds[fd].rd ||
-		    (shared && strchr(prot, 'w') && !t->fds[fd].wr))
+		if (!fd_of(t, fd)->open || !fd_of(t, fd)->rd ||
+		    (shared && strchr(prot, 'w') && !fd_of(t, fd)->wr))
 			sure = false;
 	}
 	out(g, "%c: mmap M%d ", name, slot);
@@ -511,14 +541,15 @@ static bool gen_mmap(struct gen *g, struct gtask *t)
 	m = &t->maps[slot];
 	if (!sure) {
 		/* It may fail and leave the old binding: keep the shorter. */
-		if (m->used && m->inode == (anon ? -1 : t->fds[fd].inode) &&
+		if (m->used && m->inode == (anon ? -1 : fd_of(t, fd)->inode) &&
 		    m->len > len)
 			m->len = len;
-		else if (m->used && m->inode != (anon ? -1 : t->fds[fd].inode))
+		else if (m->used &&
+			 m->inode != (anon ? -1 : fd_of(t, fd)->inode))
 			m->used = false;
 		return true;
 	}
-	*m = (struct gmap){true, len, anon ? -1 : t->fds[fd].inode, shared};
+	*m = (struct gmap){true, len, anon ? -1 : fd_of(t, fd)->inode, shared};
 	return true;
 }
 
