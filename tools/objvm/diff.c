@@ -779,7 +779,8 @@ int diff_main(int argc, char **argv)
 			   parse_u64(arg + 6, &v) && v > 0 && v <= 100000) {
 			o.gen.ops = (unsigned int)v;
 		} else if (strncmp(arg, "--tasks=", 8) == 0 &&
-			   parse_u64(arg + 8, &v) && v > 0 && v <= 26) {
+			   parse_u64(arg + 8, &v) && v > 0 &&
+			   v <= GEN_MAX_TASKS) {
 			o.gen.tasks = (unsigned int)v;
 		} else if (strcmp(arg, "--check=each") == 0) {
 			o.check = OBJVM_CHECK_EACH_CALL;

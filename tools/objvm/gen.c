@@ -46,11 +46,13 @@
 
 #define PG         ((uint64_t)4096)
 #define MAX_TASKS  8
-#define MAX_LIVE   4
+#define MAX_LIVE   GEN_MAX_TASKS /* tasks alive at once */
 #define MAX_FDS    6
 #define MAX_NUMS   32 /* descriptor numbers tracked per task */
 #define MAX_MAPS   10
-#define MAX_INODES 16
+#define MAX_INODES 64
+#define NO_FILE    (-1) /* path_inode: nothing there */
+#define UNTRACKED  (-2) /* path_inode: a file the model does not follow */
 #define LOW        ((uint64_t)0x200000) /* absolute mappings go from here */
 #define LOW_PAGES  64
 #define HUGE_PAGES 512 /* pages in 2 MiB */
@@ -105,7 +107,7 @@ struct gen {
 	unsigned int nr_tasks;
 	struct ginode inodes[MAX_INODES];
 	unsigned int nr_inodes;
-	int path_inode[NR_PATHS]; /* -1: no file there */
+	int path_inode[NR_PATHS]; /* an inode, NO_FILE or UNTRACKED */
 };
 
 /* --- randomness and output ---------------------------------------------- */
@@ -278,7 +280,8 @@ static bool gen_open(struct gen *g, struct gtask *t)
 
 	/* An open that may fail goes to an unused name: its failure must not
 	 * leave the name on some other file than the model says. */
-	sure = (creat && !(excl && ino >= 0)) || (!creat && ino >= 0);
+	sure = (creat && !(excl && ino != NO_FILE)) ||
+	       (!creat && ino != NO_FILE);
 	if (!sure) {
 		for (slot = 0; slot < MAX_FDS && t->fds[slot].used; slot++)
 			;
@@ -291,27 +294,29 @@ static bool gen_open(struct gen *g, struct gtask *t)
 		     : "wronly",
 	    creat ? " creat" : "", trunc ? " trunc" : "", excl ? " excl" : "");
 	if (!sure)
-		return true; /* it fails: no number taken */
-	for (num = 0; num < MAX_NUMS && t->nums[num].open; num++)
-		;
-	if (num == MAX_NUMS) {
-		t->fds[slot].used = false; /* no more tracking */
-		return true;
-	}
-	if (ino < 0) {
-		if (g->nr_inodes == MAX_INODES) {
-			/* No more tracking: the number is taken, the name
-			 * goes unused. */
-			t->nums[num] = (struct gnum){true, -1, rd, wr};
-			t->fds[slot].used = false;
-			return true;
+		return true; /* it fails: no file made, no number taken */
+	/* It succeeds: the file exists from now on, tracked or not. */
+	if (ino == NO_FILE) {
+		if (g->nr_inodes < MAX_INODES) {
+			ino = (int)g->nr_inodes++;
+			g->inodes[ino] = (struct ginode){0};
+		} else {
+			ino = UNTRACKED;
 		}
-		ino = (int)g->nr_inodes++;
-		g->inodes[ino] = (struct ginode){0};
 		g->path_inode[p] = ino;
 	}
-	if (trunc) /* O_TRUNC truncates even when opened read-only */
+	if (trunc && ino >= 0) /* O_TRUNC truncates even a read-only open */
 		g->inodes[ino] = (struct ginode){0};
+	for (num = 0; num < MAX_NUMS && t->nums[num].open; num++)
+		;
+	if (num == MAX_NUMS || ino < 0) {
+		/* No more tracking: the name goes unused (and the number, if
+		 * tracked, is taken by a file the model does not follow). */
+		if (num < MAX_NUMS)
+			t->nums[num] = (struct gnum){true, -1, rd, wr};
+		t->fds[slot].used = false;
+		return true;
+	}
 	t->nums[num] = (struct gnum){true, ino, rd, wr};
 	t->fds[slot] = (struct gfd){true, num};
 	return true;
@@ -333,7 +338,7 @@ static bool gen_unlink(struct gen *g, struct gtask *t)
 	unsigned int p = below(g, NR_PATHS);
 
 	out(g, "%c: unlink %s\n", task_name(g, t), paths[p]);
-	g->path_inode[p] = -1;
+	g->path_inode[p] = NO_FILE;
 	return true;
 }
 
@@ -883,7 +888,7 @@ char *gen_scenario(const struct gen_opts *o)
 	unsigned int i;
 
 	for (i = 0; i < NR_PATHS; i++)
-		g.path_inode[i] = -1;
+		g.path_inode[i] = NO_FILE;
 	out(&g, "# objvm gen --seed %" PRIu64 " --ops %u --tasks %u%s%s%s\n",
 	    o->seed, o->ops, o->tasks,
 	    o->features & GEN_F_REMAP ? " --with=remap" : "",

@@ -22,6 +22,9 @@
 #define GEN_F_HUGETLB (1u << 1) /* MAP_HUGETLB, /hugetlbfs/ files */
 #define GEN_F_RECLAIM (1u << 2) /* reclaim under memory pressure */
 
+/* The most tasks a scenario starts with (--tasks). */
+#define GEN_MAX_TASKS 4
+
 struct gen_opts {
 	uint64_t seed;
 	unsigned int ops;      /* task commands after the set-up; default 60 */
