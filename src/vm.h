@@ -25,11 +25,14 @@
 #define HPAGE_ORDER (HPAGE_SHIFT - PAGE_SHIFT)
 
 /* User address space: x86-64 with 4-level tables, the top page excluded. */
-#define TASK_SIZE     ((1UL << 47) - PAGE_SIZE)
+#define TASK_SIZE         ((1UL << 47) - PAGE_SIZE)
 /* vm.mmap_min_addr by default: the usual distribution value. */
-#define MMAP_MIN_ADDR 0x10000UL
+#define MMAP_MIN_ADDR     0x10000UL
+/* CONFIG_LSM_MMAP_MIN_ADDR: a hint is raised at least this far even when
+ * the sysctl is lower (only the EPERM check follows the sysctl). */
+#define LSM_MMAP_MIN_ADDR 0x10000UL
 /* Where top-down placement starts: below a notional 8 MiB stack gap. */
-#define MMAP_BASE     0x7f0000000000UL
+#define MMAP_BASE         0x7f0000000000UL
 
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

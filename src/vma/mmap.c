@@ -331,6 +331,9 @@ int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	if (!fixed) { /* round_hint_to_min() */
 		uint64_t min = atomic_load(&mm->vm->sysctl.mmap_min_addr);
 
+		/* The kernel's mmap_min_addr: the sysctl, but never below
+		 * the security modules' floor (security/min_addr.c). */
+		min = MAX(min, LSM_MMAP_MIN_ADDR);
 		addr &= PAGE_MASK;
 		if (addr && addr < min)
 			addr = PAGE_ALIGN(min);

@@ -533,6 +533,9 @@ static bool gen_mmap(struct gen *g, struct gtask *t)
 					   PG));
 		} else if (chance(g, 5)) {
 			out(g, " at=0x%" PRIx64, LOW + 1); /* misaligned */
+		} else if (chance(g, 5)) {
+			/* Below vm.mmap_min_addr: EPERM without privilege. */
+			out(g, " at=0x%" PRIx64, below(g, 16) * PG);
 		} else {
 			out(g, " at=0x%" PRIx64,
 			    LOW + below(g, LOW_PAGES) * PG);
@@ -744,6 +747,19 @@ static unsigned int nr_live(const struct gen *g)
 	return n;
 }
 
+static void spawn(struct gen *g, const char *opts);
+
+/* A task without privileges joins: RLIMIT_MEMLOCK binds its mlock and
+ * MAP_LOCKED (unless it has CAP_IPC_LOCK), vm.mmap_min_addr its fixed
+ * mappings. */
+static bool gen_spawn(struct gen *g, struct gtask *t)
+{
+	if (g->nr_tasks == MAX_TASKS || nr_live(g) >= MAX_LIVE)
+		return false;
+	spawn(g, chance(g, 25) ? " uid=1000 cap=ipc_lock" : " uid=1000");
+	return true;
+}
+
 static bool gen_fork(struct gen *g, struct gtask *t)
 {
 	struct gtask *c;
@@ -837,6 +853,7 @@ static const struct generator {
 	{"store", 10, NULL, gen_store},
 	{"touch", 5, NULL, gen_touch},
 	{"fork", 2, NULL, gen_fork},
+	{"spawn", 1, NULL, gen_spawn},
 	{"exit", 1, NULL, gen_exit},
 	{"remap", 6, has_remap, gen_remap},
 	{"hugetlb", 2, has_hugetlb, gen_hugetlb},
@@ -870,13 +887,14 @@ static void one_op(struct gen *g)
 	}
 }
 
-static void spawn(struct gen *g)
+/* Starts a task: root, or with @opts (" uid=N ..."). */
+static void spawn(struct gen *g, const char *opts)
 {
 	struct gtask *t = &g->tasks[g->nr_tasks++];
 
 	memset(t, 0, sizeof(*t));
 	t->live = true;
-	out(g, "spawn %c\n", task_name(g, t));
+	out(g, "spawn %c%s\n", task_name(g, t), opts);
 	/* Above every mapping a real process has its libraries. */
 	out(g, "%c: mmap TOP 0x3ffff000 none private,anon,noreserve\n",
 	    task_name(g, t));
@@ -896,7 +914,7 @@ char *gen_scenario(const struct gen_opts *o)
 	    o->features & GEN_F_RECLAIM ? " --with=reclaim" : "");
 	out(&g, "machine\n");
 	for (i = 0; i < o->tasks && i < MAX_LIVE; i++)
-		spawn(&g);
+		spawn(&g, "");
 	for (i = 0; i < o->ops; i++)
 		one_op(&g);
 	if (!g.buf)
