@@ -289,6 +289,7 @@ static void global_cmd(struct src *s, struct text *t)
 		"vm.swappiness=%u",
 		"vm.nr_hugepages=%u",
 		"vm.nonlinear_unprivileged=1",
+		"vm.mmap_min_addr=%u000",
 	};
 	unsigned int b = byte(s);
 
@@ -308,7 +309,10 @@ static void global_cmd(struct src *s, struct text *t)
 		break;
 	case 4:
 		put(t, "sysctl ");
-		put(t, sysctls[pick(s, 9)], 1 + byte(s));
+		put(t,
+		    sysctls[pick(s, (unsigned int)(sizeof(sysctls) /
+						   sizeof(*sysctls)))],
+		    1 + byte(s));
 		put(t, "\n");
 		break;
 	default:
