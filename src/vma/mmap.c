@@ -205,8 +205,8 @@ static void vma_writeback(struct vma *vma)
 int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len)
 {
 	long max = atomic_load(&mm->vm->sysctl.max_map_count);
+	struct vma *vma, *next, *split = NULL;
 	uint64_t end;
-	struct vma *vma, *next;
 	int err;
 
 	if ((start & ~PAGE_MASK) || start > TASK_SIZE ||
@@ -231,14 +231,20 @@ int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len)
 		err = vma_split_at(mm, vma, start, true);
 		if (err)
 			return err;
+		split = vma;
 	}
 	next = find_vma(mm, end - 1);
 	if (next && next->start < end && next->end > end) {
-		if (mm->map_count > max)
-			return -ENOMEM;
-		err = vma_split_at(mm, next, end, true);
-		if (err)
+		err = mm->map_count > max ? -ENOMEM
+					  : vma_split_at(mm, next, end, true);
+		if (err) {
+			/* A first split stays, as in Linux: its halves are
+			 * alike and apart until one changes (M2). */
+			if (split)
+				split->kept_apart =
+					vma_prev(split)->kept_apart = true;
 			return err;
+		}
 	}
 	vma = find_vma(mm, start);
 	unmap_region(mm, vma, start, end);
