@@ -123,7 +123,7 @@ static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
  * merge must have been merged.  Linux only merges when a VMA changes, so
  * pairs with an anon_vma may stay apart (one took a neighbour's anon_vma
  * at a later fault), and so may pairs fork copied as they were and the
- * halves of a split that a failing mprotect kept (kept_apart).
+ * halves of a split that a failing mprotect or munmap kept (kept_apart).
  */
 static bool vma_left_apart(const struct vma *prev, const struct vma *vma)
 {

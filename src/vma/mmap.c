@@ -83,9 +83,9 @@ static int arch_get_unmapped_area_topdown(struct mm *mm, uint64_t addr,
  * @len + 2 MiB, then move up within it until address and offset agree
  * modulo 2 MiB (top-down, an already agreeing result moves up by 2 MiB).
  * Only when the range holds a whole aligned 2 MiB of offsets, and not
- * when the padded search takes the hint as it is.  Return: true and *out,
- * or false to place it the ordinary way.  objvm has no THP, but where a mapping
- * lands is visible to programs.
+ * when the padded search takes the hint as it is.  Return: true and
+ * *out, or false to place it the ordinary way.  objvm has no THP, but
+ * where a mapping lands is visible to programs.
  *
  * Models: mm/huge_memory.c __thp_get_unmapped_area() (Linux 6.18); the
  * offsets are loff_t there, so the comparisons are signed.

@@ -18,7 +18,8 @@
  *      total_vm and locked_vm equal the pages they span (and lock).
  *  M2  No two adjacent VMAs without anonymous pages that a flags change
  *      would merge are left apart, unless Linux leaves them so too
- *      (kept_apart: fork's copy, a failed mprotect's first split).
+ *      (kept_apart: fork's copy, a failed mprotect's or munmap's first
+ *      split).
  *      Linux merges only when a VMA changes, so VMAs with an anon_vma
  *      may legitimately stay apart.
  *  M3  A file VMA is in its mapping's i_mmap tree with the right pgoff
@@ -92,8 +93,8 @@ struct vma {
 	 * from a parent (its chain is not singular, so it merges with no VMA
 	 * lacking one), and kept_apart marks a VMA that Linux leaves beside
 	 * a neighbour it could merge with, until it changes again: fork
-	 * copied it as it was (dup_mmap() never merges), or an mprotect
-	 * failed after splitting it (vma_modify() keeps the split); see M2.
+	 * copied it as it was (dup_mmap() never merges), or an mprotect or
+	 * munmap failed after splitting it (the split stays); see M2.
 	 */
 	uint64_t anon_key;
 	bool anon_forked;
