@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "machine.h"
+#include "nonlinear/nonlinear.h"
 #include "fs/fs.h"
 #include "fault/access.h"
 #include "task/task.h"
@@ -438,13 +439,9 @@ int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr, uint64_t len,
 			   int prot, uint64_t pgoff, int flags, int fd)
 {
 	TASK_ALIVE(task);
-	(void)addr;
-	(void)len;
-	(void)prot;
-	(void)pgoff;
-	(void)flags;
-	(void)fd;
-	return -ENOSYS; /* remap_file_pages is not built yet */
+	return api_end(T(task)->vm,
+		       do_remap_file_pages(T(task)->mm, addr, len, prot, pgoff,
+					   flags, fd, task_caps(T(task))));
 }
 
 static int report_vma(struct vma *vma,

@@ -222,7 +222,8 @@ bool lockdep_held(const void *lock);
 	X(page_free, "frames freed")                                     \
 	X(writeback, "pages written back to the backing store")          \
 	X(readpage, "pages read from the backing store")                 \
-	X(fork_pte_copy, "ptes copied by fork")
+	X(fork_pte_copy, "ptes copied by fork")                          \
+	X(remap_pages, "VMA runs remap_file_pages rewrote")
 
 enum vm_stat_item {
 #define VM_STAT_ENUM(name, help) STAT_##name,

@@ -131,6 +131,15 @@ static void i_mmap_unlock_vma(const struct vma *vma)
 		vm_unlock(&vma_mapping(vma)->i_mmap_lock);
 }
 
+void vma_set_nonlinear(struct vma *vma)
+{
+	i_mmap_lock_vma(vma);
+	i_mmap_remove(vma);
+	vma->flags |= VM_NONLINEAR;
+	i_mmap_insert(vma);
+	i_mmap_unlock_vma(vma);
+}
+
 static void vma_link_locked(struct mm *mm, struct vma *vma)
 {
 	struct vma *clash = RB_INSERT(vma_tree, &mm->vmas, vma);

@@ -179,6 +179,10 @@ void vma_adjust(struct vma *vma, uint64_t start, uint64_t end, pgoff_t pgoff);
 /* Merges @vma with its neighbours where Linux would; returns the VMA that
  * now covers @vma's range. */
 struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma);
+/* Makes the file VMA @vma VM_NONLINEAR, moving it from its mapping's
+ * i_mmap tree to the nonlinear list in one i_mmap_lock hold, so truncate
+ * finds it in one or the other.  Context: mmap_lock held for writing. */
+void vma_set_nonlinear(struct vma *vma);
 /* Whether adjacent @a and @b would merge after a flags change (M2). */
 bool vma_can_merge(const struct vma *a, const struct vma *b);
 /* Gives [start, end) inside @vma the VM_* flags @newflags, splitting and

@@ -21,7 +21,10 @@
  *   - growing a file whose size may end inside a page: the bytes a mapping
  *     stored past EOF show or not, depending on the filesystem;
  *   - touch outside a name's range: it reports the faulting page as an
- *     absolute address, which differs between objvm and a real process.
+ *     absolute address, which differs between objvm and a real process;
+ *   - mremap in a task that ran remap_file_pages (or whose parent did):
+ *     objvm keeps one nonlinear VMA where the kernel makes a VMA per run
+ *     of pages, and mremap tells VMAs apart.
  *
  * Some mappings are 2 MiB and more, some file offsets 2 MiB aligned, and
  * some mremaps grow to a multiple of 2 MiB, so THP placement is compared.
@@ -93,6 +96,7 @@ struct gmap {
 struct gtask {
 	bool live;
 	bool file_maps; /* ever mapped a file: mincore is not portable */
+	bool remapped;  /* remap_file_pages ran: VMA layouts differ */
 	struct gfd fds[MAX_FDS];
 	struct gnum nums[MAX_NUMS];
 	struct gmap maps[MAX_MAPS];
@@ -192,7 +196,7 @@ static int pick_map(struct gen *g, struct gtask *t, int want_file)
 			continue;
 		if (want_file == 1 && m->inode < 0)
 			continue;
-		if (want_file == 2 && !(m->inode >= 0 && m->shared))
+		if (want_file == 2 && !m->shared)
 			continue;
 		cand[n++] = i;
 	}
@@ -608,7 +612,7 @@ static bool gen_mremap(struct gen *g, struct gtask *t)
 	uint64_t np, new_len;
 	unsigned int r = below(g, 100);
 
-	if (i < 0)
+	if (i < 0 || t->remapped)
 		return false;
 	m = &t->maps[i];
 	np = pages_of(m->len);
@@ -789,6 +793,7 @@ static bool gen_remap(struct gen *g, struct gtask *t)
 	if (i < 0)
 		return false;
 	np = pages_of(t->maps[i].len);
+	t->remapped = true;
 	out(g, "%c: remap ", task_name(g, t));
 	out_addr(g, i, (int64_t)(below(g, (unsigned int)np) * PG));
 	out(g, " %up %u%s%s\n", 1 + below(g, (unsigned int)np), below(g, 24),
