@@ -84,11 +84,13 @@ check test:
 		tests/run
 
 sanitize:
-	@OBJVM_SANITIZED=1 $(MAKE) --no-print-directory check B=build-asan CC=gcc \
+	@OBJVM_SANITIZED=1 OBJVM_TEST_TIMEOUT=900 \
+		$(MAKE) --no-print-directory check B=build-asan CC=gcc \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 
 tsan:
-	@OBJVM_SANITIZED=1 $(MAKE) --no-print-directory check B=build-tsan CC=clang OPT=-O1 \
+	@OBJVM_SANITIZED=1 OBJVM_TEST_TIMEOUT=1800 \
+		$(MAKE) --no-print-directory check B=build-tsan CC=clang OPT=-O1 \
 		SAN="-fsanitize=thread"
 
 bench:
