@@ -37,11 +37,6 @@ struct src {
 	size_t n;
 };
 
-struct text {
-	char *buf;
-	size_t len, cap;
-};
-
 static unsigned int byte(struct src *s)
 {
 	if (!s->n)
@@ -53,29 +48,6 @@ static unsigned int byte(struct src *s)
 static unsigned int pick(struct src *s, unsigned int n)
 {
 	return byte(s) % n;
-}
-
-__attribute__((format(printf, 2, 3))) static void put(struct text *t,
-						      const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	while (t->len + (size_t)n + 1 > t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->buf = realloc(t->buf, t->cap);
-		if (!t->buf)
-			abort();
-	}
-	va_start(ap, fmt);
-	vsnprintf(t->buf + t->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	t->len += (size_t)n;
 }
 
 static const char *const lens[] = {
@@ -109,35 +81,41 @@ static const char *len_word(struct src *s)
 static const char *const prots[] = {"none", "r",  "w",  "x",
 				    "rw",   "rx", "wx", "rwx"};
 
-static void addr(struct src *s, struct text *t)
+static void addr(struct src *s, struct result *t)
 {
 	unsigned int b = byte(s);
 
 	switch (b % 8) {
 	case 0:
-		put(t, "0x%x", (b >> 3) * 0x10000 + 0x200000);
+		result_printf(t, "0x%x", (b >> 3) * 0x10000 + 0x200000);
 		break;
 	case 1:
-		put(t, "M%u-%up", pick(s, 6), 1 + pick(s, 2));
+		result_printf(t, "M%u", pick(s, 6));
+		result_printf(t, "-%up", 1 + pick(s, 2));
 		break;
 	case 2:
-		put(t, "M%u+%u", pick(s, 6), byte(s) * 17);
+		result_printf(t, "M%u", pick(s, 6));
+		result_printf(t, "+%u", byte(s) * 17);
 		break;
 	default:
-		put(t, "M%u+%up", pick(s, 6), pick(s, 18));
+		result_printf(t, "M%u", pick(s, 6));
+		result_printf(t, "+%up", pick(s, 18));
 		break;
 	}
 }
 
-static void data(struct src *s, struct text *t)
+static void data(struct src *s, struct result *t)
 {
-	if (byte(s) & 1)
-		put(t, "fill(%u,%s)", byte(s), len_word(s));
-	else
-		put(t, "\"%.*s\"", 1 + (int)pick(s, 12), "abcdefghijklmnop");
+	if (byte(s) & 1) {
+		result_printf(t, "fill(%u,", byte(s));
+		result_printf(t, "%s)", len_word(s));
+	} else {
+		result_printf(t, "\"%.*s\"", 1 + (int)pick(s, 12),
+			      "abcdefghijklmnop");
+	}
 }
 
-static void task_cmd(struct src *s, struct text *t)
+static void task_cmd(struct src *s, struct result *t)
 {
 	static const char *const paths[] = {"/a", "/b", "/d/c", "/hugetlbfs/h"};
 	static const char *const adv[] = {"dontneed", "willneed", "normal",
@@ -150,134 +128,150 @@ static void task_cmd(struct src *s, struct text *t)
 					     "hugetlb",  "nonlinear"};
 	unsigned int c = pick(s, 22), b, i;
 
-	put(t, "%c: ", 'A' + pick(s, 3));
+	result_printf(t, "%c: ", 'A' + pick(s, 3));
 	switch (c) {
 	case 0:
-		put(t, "fork %c", 'A' + pick(s, 4));
+		result_printf(t, "fork %c", 'A' + pick(s, 4));
 		break;
 	case 1:
-		put(t, "exit");
+		result_printf(t, "exit");
 		break;
 	case 2:
 		b = byte(s);
-		put(t, "open F%u %s %s%s%s%s", pick(s, 4), paths[b % 4],
-		    (b >> 2) % 3 == 0   ? "rdonly"
-		    : (b >> 2) % 3 == 1 ? "wronly"
-					: "rdwr",
-		    b & 0x10 ? "" : " creat", b & 0x20 ? " trunc" : "",
-		    b & 0x40 ? " excl" : "");
+		result_printf(t, "open F%u %s %s%s%s%s", pick(s, 4),
+			      paths[b % 4],
+			      (b >> 2) % 3 == 0   ? "rdonly"
+			      : (b >> 2) % 3 == 1 ? "wronly"
+						  : "rdwr",
+			      b & 0x10 ? "" : " creat",
+			      b & 0x20 ? " trunc" : "",
+			      b & 0x40 ? " excl" : "");
 		break;
 	case 3:
-		put(t, "close F%u", pick(s, 4));
+		result_printf(t, "close F%u", pick(s, 4));
 		break;
 	case 4:
-		put(t, "unlink %s", paths[pick(s, 4)]);
+		result_printf(t, "unlink %s", paths[pick(s, 4)]);
 		break;
 	case 5:
-		put(t, "ftruncate F%u %s", pick(s, 4), len_word(s));
+		result_printf(t, "ftruncate F%u", pick(s, 4));
+		result_printf(t, " %s", len_word(s));
 		break;
 	case 6:
-		put(t, "write F%u %up ", pick(s, 4), pick(s, 20));
+		result_printf(t, "write F%u", pick(s, 4));
+		result_printf(t, " %up ", pick(s, 20));
 		if (byte(s) & 1)
-			put(t, "pattern(%up)", 1 + pick(s, 8));
+			result_printf(t, "pattern(%up)", 1 + pick(s, 8));
 		else
 			data(s, t);
 		break;
 	case 7:
-		put(t, "read F%u %u %u", pick(s, 4), byte(s) * 97, byte(s));
+		result_printf(t, "read F%u", pick(s, 4));
+		result_printf(t, " %u", byte(s) * 97);
+		result_printf(t, " %u", byte(s));
 		break;
 	case 8:
-		put(t, "%s F%u", byte(s) & 1 ? "fsync" : "fstat", pick(s, 4));
+		result_printf(t, "%s", byte(s) & 1 ? "fsync" : "fstat");
+		result_printf(t, " F%u", pick(s, 4));
 		break;
 	case 9:
 		b = byte(s);
-		put(t, "mmap M%u %s %s %s", pick(s, 6), len_word(s),
-		    prots[pick(s, 8)], b & 1 ? "shared" : "private");
+		result_printf(t, "mmap M%u", pick(s, 6));
+		result_printf(t, " %s", len_word(s));
+		result_printf(t, " %s %s", prots[pick(s, 8)],
+			      b & 1 ? "shared" : "private");
 		if (b & 2)
-			put(t, ",anon");
+			result_printf(t, ",anon");
 		for (i = 0; i < 2; i++)
 			if (b & (4 << i))
-				put(t, ",%s", mflags[pick(s, 8)]);
-		if (!(b & 2))
-			put(t, " F%u %up", pick(s, 4), pick(s, 6));
+				result_printf(t, ",%s", mflags[pick(s, 8)]);
+		if (!(b & 2)) {
+			result_printf(t, " F%u", pick(s, 4));
+			result_printf(t, " %up", pick(s, 6));
+		}
 		if (b & 0x20) {
-			put(t, " at=");
+			result_printf(t, " at=");
 			addr(s, t);
 		}
 		break;
 	case 10:
-		put(t, "munmap ");
+		result_printf(t, "munmap ");
 		addr(s, t);
-		put(t, " %s", len_word(s));
+		result_printf(t, " %s", len_word(s));
 		break;
 	case 11:
-		put(t, "mprotect ");
+		result_printf(t, "mprotect ");
 		addr(s, t);
-		put(t, " %s %s", len_word(s), prots[pick(s, 8)]);
+		result_printf(t, " %s", len_word(s));
+		result_printf(t, " %s", prots[pick(s, 8)]);
 		break;
 	case 12:
 		b = byte(s);
-		put(t, "mremap M%u %s%s", pick(s, 6), len_word(s),
-		    b & 1 ? " maymove" : "");
+		result_printf(t, "mremap M%u", pick(s, 6));
+		result_printf(t, " %s%s", len_word(s), b & 1 ? " maymove" : "");
 		if (b & 2) {
-			put(t, " fixed=");
+			result_printf(t, " fixed=");
 			addr(s, t);
 		}
 		break;
 	case 13:
-		put(t, "msync ");
+		result_printf(t, "msync ");
 		addr(s, t);
-		put(t, " %s %s", len_word(s), ms[pick(s, 5)]);
+		result_printf(t, " %s", len_word(s));
+		result_printf(t, " %s", ms[pick(s, 5)]);
 		break;
 	case 14:
-		put(t, "madvise ");
+		result_printf(t, "madvise ");
 		addr(s, t);
-		put(t, " %s %s", len_word(s), adv[pick(s, 5)]);
+		result_printf(t, " %s", len_word(s));
+		result_printf(t, " %s", adv[pick(s, 5)]);
 		break;
 	case 15:
-		put(t, "%s ", byte(s) & 1 ? "munlock" : "mlock");
+		result_printf(t, "%s ", byte(s) & 1 ? "munlock" : "mlock");
 		addr(s, t);
-		put(t, " %s", len_word(s));
+		result_printf(t, " %s", len_word(s));
 		break;
 	case 16:
-		put(t, "mincore ");
+		result_printf(t, "mincore ");
 		addr(s, t);
-		put(t, " %s", len_word(s));
+		result_printf(t, " %s", len_word(s));
 		break;
 	case 17:
 		b = byte(s);
-		put(t, "remap ");
+		result_printf(t, "remap ");
 		addr(s, t);
-		put(t, " %s %u%s%s", len_word(s), pick(s, 40),
-		    b & 1 ? " prot=1" : "", b & 2 ? " nonblock" : "");
+		result_printf(t, " %s", len_word(s));
+		result_printf(t, " %u%s%s", pick(s, 40), b & 1 ? " prot=1" : "",
+			      b & 2 ? " nonblock" : "");
 		if (b & 4)
-			put(t, " fd=F%u", pick(s, 4));
+			result_printf(t, " fd=F%u", pick(s, 4));
 		break;
 	case 18:
 		b = byte(s);
-		put(t, "load ");
+		result_printf(t, "load ");
 		addr(s, t);
-		put(t, " %s", b & 1 ? "8 as=u64" : len_word(s));
+		result_printf(t, " %s", b & 1 ? "8 as=u64" : len_word(s));
 		break;
 	case 19:
-		put(t, "store ");
+		result_printf(t, "store ");
 		addr(s, t);
-		put(t, " ");
+		result_printf(t, " ");
 		data(s, t);
 		break;
 	case 20:
-		put(t, "touch ");
+		result_printf(t, "touch ");
 		addr(s, t);
-		put(t, " %s%s", len_word(s), byte(s) & 1 ? " w" : "");
+		result_printf(t, " %s", len_word(s));
+		result_printf(t, "%s", byte(s) & 1 ? " w" : "");
 		break;
 	default:
-		put(t, "maps");
+		result_printf(t, "maps");
 		break;
 	}
-	put(t, "\n");
+	result_printf(t, "\n");
 }
 
-static void global_cmd(struct src *s, struct text *t)
+static void global_cmd(struct src *s, struct result *t)
 {
 	static const char *const sysctls[] = {
 		"vm.max_map_count=%u",
@@ -292,31 +286,32 @@ static void global_cmd(struct src *s, struct text *t)
 		"vm.mmap_min_addr=%u000",
 	};
 	unsigned int b = byte(s);
+	const char *fmt;
 
 	switch (b % 6) {
 	case 0:
-		put(t, "spawn %c%s%s\n", 'A' + pick(s, 3),
-		    b & 8 ? " uid=1000" : "", b & 16 ? " cap=ipc_lock" : "");
+		result_printf(t, "spawn %c%s%s\n", 'A' + pick(s, 3),
+			      b & 8 ? " uid=1000" : "",
+			      b & 16 ? " cap=ipc_lock" : "");
 		break;
 	case 1:
-		put(t, "reclaim %u\n", byte(s));
+		result_printf(t, "reclaim %u\n", byte(s));
 		break;
 	case 2:
-		put(t, "drop_caches\n");
+		result_printf(t, "drop_caches\n");
 		break;
 	case 3:
-		put(t, "check\n");
+		result_printf(t, "check\n");
 		break;
 	case 4:
-		put(t, "sysctl ");
-		put(t,
-		    sysctls[pick(s, (unsigned int)(sizeof(sysctls) /
-						   sizeof(*sysctls)))],
-		    1 + byte(s));
-		put(t, "\n");
+		fmt = sysctls[pick(
+			s, (unsigned int)(sizeof(sysctls) / sizeof(*sysctls)))];
+		result_printf(t, "sysctl ");
+		result_printf(t, fmt, 1 + byte(s));
+		result_printf(t, "\n");
 		break;
 	default:
-		put(t, "stats\n");
+		result_printf(t, "stats\n");
 		break;
 	}
 }
@@ -325,12 +320,12 @@ static void global_cmd(struct src *s, struct text *t)
 static char *fuzz_decode(struct src *s)
 {
 	static const char *const mems[] = {"1M", "2M", "4M", "16M"};
-	struct text t = {0};
+	struct result t = {0};
 	unsigned int b = byte(s);
 
-	put(&t, "machine mem=%s swap=%s hugepages=%u\n", mems[b & 3],
-	    b & 4 ? "4M" : "0", (b >> 3) & 3);
-	put(&t, "spawn A\nspawn B\n");
+	result_printf(&t, "machine mem=%s swap=%s hugepages=%u\n", mems[b & 3],
+		      b & 4 ? "4M" : "0", (b >> 3) & 3);
+	result_printf(&t, "spawn A\nspawn B\n");
 	while (s->n) {
 		if (pick(s, 8) == 0)
 			global_cmd(s, &t);

@@ -34,7 +34,9 @@
  * mapping, in objvm nothing does; the pad makes both the same.
  *
  * Determinism: splitmix64 from the seed, no floating point, no rand(), and
- * the output depends only on the options and the enabled features.
+ * the output depends only on the options and the enabled features.  Never
+ * two draws in one expression (function arguments, operands of +): C
+ * leaves their order open, and gcc and clang would write different files.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -46,6 +48,7 @@
 #include "cli.h"
 #include "gen.h"
 #include "objvm.h"
+#include "result.h"
 
 #define PG         ((uint64_t)4096)
 #define MAX_TASKS  8
@@ -105,8 +108,7 @@ struct gtask {
 struct gen {
 	uint64_t state;
 	const struct gen_opts *o;
-	char *buf;
-	size_t len, cap;
+	struct result text; /* the scenario written so far */
 	struct gtask tasks[MAX_TASKS];
 	unsigned int nr_tasks;
 	struct ginode inodes[MAX_INODES];
@@ -140,25 +142,10 @@ __attribute__((format(printf, 2, 3))) static void out(struct gen *g,
 						      const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	result_vprintf(&g->text, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	while (g->len + (size_t)n + 1 > g->cap) {
-		g->cap = g->cap ? g->cap * 2 : 4096;
-		g->buf = realloc(g->buf, g->cap);
-		if (!g->buf) {
-			fputs("objvm gen: out of memory\n", stderr);
-			exit(2);
-		}
-	}
-	va_start(ap, fmt);
-	vsnprintf(g->buf + g->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	g->len += (size_t)n;
 }
 
 static char task_name(const struct gen *g, const struct gtask *t)
@@ -372,7 +359,8 @@ static bool gen_ftruncate(struct gen *g, struct gtask *t)
 	} else if (chance(g, 80)) {
 		size = below(g, 17) * PG;
 	} else {
-		size = below(g, 16) * PG + 1 + below(g, PG - 1);
+		size = below(g, 16) * PG;
+		size += 1 + below(g, PG - 1);
 	}
 	out(g, "%c: ftruncate F%d %" PRIu64 "\n", task_name(g, t), i, size);
 	if (!writable(fd_of(t, i)))
@@ -436,9 +424,10 @@ static bool gen_read(struct gen *g, struct gtask *t)
 {
 	int i = pick_fd(g, t, false);
 	char name = task_name(g, t);
-	uint64_t off =
-		below(g, 20) * PG + (chance(g, 50) ? below(g, 512) * 8 : 0);
+	uint64_t off = below(g, 20) * PG;
 
+	if (chance(g, 50))
+		off += below(g, 512) * 8;
 	if (i < 0)
 		return false;
 	switch (below(g, 3)) {
@@ -481,10 +470,12 @@ static bool gen_mmap(struct gen *g, struct gtask *t)
 	bool noreserve = chance(g, 4);
 	struct gmap *m;
 
-	if (chance(g, 5)) /* THP placement */
-		len = (HUGE_PAGES * (1 + below(g, 2)) +
-		       (chance(g, 50) ? below(g, 3) : 0)) *
-		      PG;
+	if (chance(g, 5)) { /* THP placement */
+		len = HUGE_PAGES * (1 + below(g, 2));
+		if (chance(g, 50))
+			len += below(g, 3);
+		len *= PG;
+	}
 	if (chance(g, 8))
 		len -= 1 + below(g, PG - 1); /* a partial last page */
 	if (!anon) {
@@ -667,9 +658,11 @@ static int64_t pick_offset(struct gen *g, const struct gmap *m)
 	uint64_t np = pages_of(m->len);
 	unsigned int r = below(g, 100);
 
-	if (r < 70)
-		return (int64_t)(below(g, (unsigned int)np) * PG +
-				 below(g, 64) * 8);
+	if (r < 70) {
+		int64_t page = (int64_t)(below(g, (unsigned int)np) * PG);
+
+		return page + (int64_t)below(g, 64) * 8;
+	}
 	if (r < 80)
 		return (int64_t)(np * PG); /* just past it */
 	if (r < 88)
@@ -684,8 +677,10 @@ static bool gen_load(struct gen *g, struct gtask *t)
 	int64_t off;
 
 	if (i < 0 || chance(g, 3)) {
+		unsigned int n = 1 + below(g, 8);
+
 		out(g, "%c: load 0x%s %u\n", name,
-		    chance(g, 50) ? "10000" : "7ffffffff000", 1 + below(g, 8));
+		    chance(g, 50) ? "10000" : "7ffffffff000", n);
 		return true;
 	}
 	off = pick_offset(g, &t->maps[i]);
@@ -720,7 +715,9 @@ static bool gen_store(struct gen *g, struct gtask *t)
 		out_string(g, 16);
 		out(g, "\n");
 	} else {
-		out(g, " fill(%u,%u)\n", below(g, 256), 1 + below(g, 3 * PG));
+		unsigned int n = 1 + below(g, 3 * PG);
+
+		out(g, " fill(%u,%u)\n", below(g, 256), n);
 	}
 	return true;
 }
@@ -788,6 +785,8 @@ static bool gen_exit(struct gen *g, struct gtask *t)
 static bool gen_remap(struct gen *g, struct gtask *t)
 {
 	int i = pick_map(g, t, 2);
+	bool prot, nonblock;
+	unsigned int pgoff;
 	uint64_t np;
 
 	if (i < 0)
@@ -796,8 +795,11 @@ static bool gen_remap(struct gen *g, struct gtask *t)
 	t->remapped = true;
 	out(g, "%c: remap ", task_name(g, t));
 	out_addr(g, i, (int64_t)(below(g, (unsigned int)np) * PG));
-	out(g, " %up %u%s%s\n", 1 + below(g, (unsigned int)np), below(g, 24),
-	    chance(g, 5) ? " prot=1" : "", chance(g, 10) ? " nonblock" : "");
+	nonblock = chance(g, 10);
+	prot = chance(g, 5);
+	pgoff = below(g, 24);
+	out(g, " %up %u%s%s\n", 1 + below(g, (unsigned int)np), pgoff,
+	    prot ? " prot=1" : "", nonblock ? " nonblock" : "");
 	return true;
 }
 
@@ -922,9 +924,7 @@ char *gen_scenario(const struct gen_opts *o)
 		spawn(&g, "");
 	for (i = 0; i < o->ops; i++)
 		one_op(&g);
-	if (!g.buf)
-		out(&g, "\n");
-	return g.buf;
+	return g.text.buf;
 }
 
 /* --- probing the library ------------------------------------------------ */

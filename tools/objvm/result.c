@@ -29,7 +29,7 @@ static void reserve(struct result *r, size_t more)
 	}
 }
 
-static void result_vprintf(struct result *r, const char *fmt, va_list ap)
+void result_vprintf(struct result *r, const char *fmt, va_list ap)
 {
 	va_list copy;
 	int n;

@@ -10,6 +10,7 @@
 #ifndef OBJVM_TOOLS_RESULT_H
 #define OBJVM_TOOLS_RESULT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,8 @@ struct result {
 void result_reset(struct result *r);
 void result_free(struct result *r);
 
+/* Appends formatted text to @r (result_printf with a va_list). */
+void result_vprintf(struct result *r, const char *fmt, va_list ap);
 __attribute__((format(printf, 2, 3))) void result_printf(struct result *r,
 							 const char *fmt, ...);
 
