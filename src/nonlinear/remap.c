@@ -94,13 +94,13 @@ static int remap_locked(struct mm *mm, uint64_t start, uint64_t end,
 	/* The checks of the do_mmap() the kernel's emulation makes. */
 	if (mm->map_count > atomic_load(&mm->vm->sysctl.max_map_count))
 		return -ENOMEM;
-	if (start < atomic_load(&mm->vm->sysctl.mmap_min_addr) &&
-	    !(caps & VM_CAP_SYS_RAWIO))
-		return -EPERM;
-	if ((vma->flags & VM_LOCKED) && !(caps & VM_CAP_IPC_LOCK) &&
-	    mm->locked_vm + pages > MLOCK_LIMIT_PAGES)
+	err = get_unmapped_area(mm, vma->file, start, end - start, pgoff, true,
+				caps, &addr);
+	if (err)
+		return err;
+	if ((vma->flags & VM_LOCKED) && !mlock_future_ok(mm, pages, caps))
 		return -EAGAIN;
-	if (pgoff > ((uint64_t)INT64_MAX - (end - start)) >> PAGE_SHIFT)
+	if (!file_mmap_ok(pgoff, end - start))
 		return -EOVERFLOW;
 
 	for (addr = start; addr < end; addr = e) {

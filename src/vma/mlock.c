@@ -68,8 +68,7 @@ int do_mlock(struct mm *mm, uint64_t start, uint64_t len, bool on,
 		return 0;
 	vm_write_lock(&mm->mmap_lock);
 	err = -ENOMEM;
-	if (on && !(caps & VM_CAP_IPC_LOCK) &&
-	    (len >> PAGE_SHIFT) + mm->locked_vm > MLOCK_LIMIT_PAGES)
+	if (on && !mlock_future_ok(mm, len >> PAGE_SHIFT, caps))
 		goto out;
 	err = apply_vma_lock_flags(mm, start, end, on);
 	if (!err && on)

@@ -241,8 +241,7 @@ int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len)
 			/* A first split stays, as in Linux: its halves are
 			 * alike and apart until one changes (M2). */
 			if (split)
-				split->kept_apart =
-					vma_prev(split)->kept_apart = true;
+				vma_keep_apart(split);
 			return err;
 		}
 	}
@@ -372,8 +371,8 @@ int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	if (err)
 		goto out_unlock;
 	err = -EAGAIN; /* mlock_future_ok() */
-	if ((vm_flags & VM_LOCKED) && !(caps & VM_CAP_IPC_LOCK) &&
-	    mm->locked_vm + (len >> PAGE_SHIFT) > MLOCK_LIMIT_PAGES)
+	if ((vm_flags & VM_LOCKED) &&
+	    !mlock_future_ok(mm, len >> PAGE_SHIFT, caps))
 		goto out_unlock;
 	err = -EEXIST;
 	if ((flags & OBJVM_MAP_FIXED_NOREPLACE) &&
@@ -381,8 +380,7 @@ int do_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 		goto out_unlock;
 	if (file) {
 		err = -EOVERFLOW;
-		if (len > (uint64_t)INT64_MAX ||
-		    pgoff > ((uint64_t)INT64_MAX - len) >> PAGE_SHIFT)
+		if (!file_mmap_ok(pgoff, len))
 			goto out_unlock;
 		err = mmap_file_flags(file, prot, flags, &vm_flags);
 		if (err)

@@ -41,8 +41,7 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start,
 			/* Linux keeps the first split (vma_modify()): two
 			 * VMAs alike stay apart until one changes. */
 			if (split)
-				vma_prev(vma)->kept_apart = vma->kept_apart =
-					true;
+				vma_keep_apart(vma);
 			return err;
 		}
 	}

@@ -131,6 +131,11 @@ static void i_mmap_unlock_vma(const struct vma *vma)
 		vm_unlock(&vma_mapping(vma)->i_mmap_lock);
 }
 
+void vma_keep_apart(struct vma *vma)
+{
+	vma->kept_apart = vma_prev(vma)->kept_apart = true;
+}
+
 void vma_set_nonlinear(struct vma *vma)
 {
 	i_mmap_lock_vma(vma);
@@ -319,7 +324,7 @@ static bool anon_vma_compatible(const struct vma *a, const struct vma *b)
 }
 
 /* VM_* flags decide a merge whole: VM_ACCOUNT and VM_NORESERVE too. */
-static bool vma_mergeable(const struct vma *a, const struct vma *b)
+bool vma_can_merge(const struct vma *a, const struct vma *b)
 {
 	if (a->end != b->start || a->flags != b->flags || a->file != b->file)
 		return false;
@@ -328,11 +333,6 @@ static bool vma_mergeable(const struct vma *a, const struct vma *b)
 	if (a->pgoff + vma_pages(a) != b->pgoff)
 		return false;
 	return anon_vma_compatible(a, b);
-}
-
-bool vma_can_merge(const struct vma *a, const struct vma *b)
-{
-	return vma_mergeable(a, b);
 }
 
 /* Folds @next into @vma, the VMA just below it, which grows to cover it;
@@ -361,12 +361,12 @@ struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma)
 	struct vma *prev = vma_prev(vma), *next;
 
 	vma->kept_apart = false;
-	if (prev && vma_mergeable(prev, vma)) {
+	if (prev && vma_can_merge(prev, vma)) {
 		vma_absorb(mm, prev, vma);
 		vma = prev;
 	}
 	next = vma_next(vma);
-	if (next && vma_mergeable(vma, next))
+	if (next && vma_can_merge(vma, next))
 		vma_absorb(mm, vma, next);
 	return vma;
 }

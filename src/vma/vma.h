@@ -179,11 +179,15 @@ void vma_adjust(struct vma *vma, uint64_t start, uint64_t end, pgoff_t pgoff);
 /* Merges @vma with its neighbours where Linux would; returns the VMA that
  * now covers @vma's range. */
 struct vma *vma_merge_neighbours(struct mm *mm, struct vma *vma);
+/* Marks @vma and the VMA below it, the two halves of a split that a
+ * failing call kept, as apart on purpose (kept_apart, M2). */
+void vma_keep_apart(struct vma *vma);
 /* Makes the file VMA @vma VM_NONLINEAR, moving it from its mapping's
  * i_mmap tree to the nonlinear list in one i_mmap_lock hold, so truncate
  * finds it in one or the other.  Context: mmap_lock held for writing. */
 void vma_set_nonlinear(struct vma *vma);
-/* Whether adjacent @a and @b would merge after a flags change (M2). */
+/* Whether adjacent @a and @b may merge (Linux's rules: flags, file,
+ * offsets, anon_vma), as vma_merge_neighbours() and check M2 ask. */
 bool vma_can_merge(const struct vma *a, const struct vma *b);
 /* Gives [start, end) inside @vma the VM_* flags @newflags, splitting and
  * merging as needed (mprotect.c).  Return: 0 with the covering VMA in
@@ -206,6 +210,23 @@ void anon_vma_unlink(struct vma *vma);
 #define VM_CAP_IPC_LOCK   2u /* lock memory past RLIMIT_MEMLOCK */
 /* RLIMIT_MEMLOCK of a task without CAP_IPC_LOCK (Linux's default). */
 #define MLOCK_LIMIT_PAGES ((8UL << 20) >> PAGE_SHIFT)
+
+/* May @mm lock @pages more pages (mlock_future_ok(): RLIMIT_MEMLOCK for
+ * a caller without VM_CAP_IPC_LOCK in @caps)? */
+static inline bool mlock_future_ok(const struct mm *mm, unsigned long pages,
+				   unsigned int caps)
+{
+	return (caps & VM_CAP_IPC_LOCK) ||
+	       mm->locked_vm + pages <= MLOCK_LIMIT_PAGES;
+}
+
+/* Can a file show pages [pgoff, pgoff + len) at all (file_mmap_ok(): its
+ * offsets are loff_t)?  Else mmap says EOVERFLOW. */
+static inline bool file_mmap_ok(pgoff_t pgoff, uint64_t len)
+{
+	return len <= (uint64_t)INT64_MAX &&
+	       pgoff <= ((uint64_t)INT64_MAX - len) >> PAGE_SHIFT;
+}
 
 /* --- mmap.c: the system calls ---------------------------------------------
  * Context for all: called with no lock held; they take mmap_lock.
