@@ -200,6 +200,21 @@ static bool probe_file_thp(const char *dir)
 	return aligned;
 }
 
+/* probe_file_thp() once per parent directory: a diff over thousands of
+ * seeds makes as many private directories in the same place. */
+static bool file_thp_of(const char *parent, const char *dir)
+{
+	static char last[4096];
+	static bool known, aligned;
+
+	if (!known || strcmp(last, parent) != 0) {
+		snprintf(last, sizeof(last), "%s", parent);
+		aligned = probe_file_thp(dir);
+		known = true;
+	}
+	return aligned;
+}
+
 static bool make_dir(struct octx *c, const struct oracle_opts *opts)
 {
 	char *dir = c->res->dir;
@@ -214,7 +229,7 @@ static bool make_dir(struct octx *c, const struct oracle_opts *opts)
 	}
 	/* Tasks with another uid create files in it too. */
 	chmod(dir, 0777);
-	c->file_thp = probe_file_thp(dir);
+	c->file_thp = file_thp_of(tmp_parent(opts), dir);
 	if (oracle_have_hugetlb() && geteuid() == 0) {
 		snprintf(c->hugedir, sizeof(c->hugedir), "%s/hugetlbfs", dir);
 		if (mkdir(c->hugedir, 0777) == 0 &&
