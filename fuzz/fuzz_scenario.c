@@ -115,6 +115,14 @@ static void data(struct src *s, struct result *t)
 	}
 }
 
+/* VERB ADDR LEN, read in that order. */
+static void range_args(struct src *s, struct result *t, const char *verb)
+{
+	result_printf(t, "%s ", verb);
+	addr(s, t);
+	result_printf(t, " %s", len_word(s));
+}
+
 static void task_cmd(struct src *s, struct result *t)
 {
 	static const char *const paths[] = {"/a", "/b", "/d/c", "/hugetlbfs/h"};
@@ -195,14 +203,10 @@ static void task_cmd(struct src *s, struct result *t)
 		}
 		break;
 	case 10:
-		result_printf(t, "munmap ");
-		addr(s, t);
-		result_printf(t, " %s", len_word(s));
+		range_args(s, t, "munmap");
 		break;
 	case 11:
-		result_printf(t, "mprotect ");
-		addr(s, t);
-		result_printf(t, " %s", len_word(s));
+		range_args(s, t, "mprotect");
 		result_printf(t, " %s", prots[pick(s, 8)]);
 		break;
 	case 12:
@@ -215,26 +219,18 @@ static void task_cmd(struct src *s, struct result *t)
 		}
 		break;
 	case 13:
-		result_printf(t, "msync ");
-		addr(s, t);
-		result_printf(t, " %s", len_word(s));
+		range_args(s, t, "msync");
 		result_printf(t, " %s", ms[pick(s, 5)]);
 		break;
 	case 14:
-		result_printf(t, "madvise ");
-		addr(s, t);
-		result_printf(t, " %s", len_word(s));
+		range_args(s, t, "madvise");
 		result_printf(t, " %s", adv[pick(s, 5)]);
 		break;
 	case 15:
-		result_printf(t, "%s ", byte(s) & 1 ? "munlock" : "mlock");
-		addr(s, t);
-		result_printf(t, " %s", len_word(s));
+		range_args(s, t, byte(s) & 1 ? "munlock" : "mlock");
 		break;
 	case 16:
-		result_printf(t, "mincore ");
-		addr(s, t);
-		result_printf(t, " %s", len_word(s));
+		range_args(s, t, "mincore");
 		break;
 	case 17:
 		b = byte(s);
