@@ -111,6 +111,11 @@ struct objvm_config {
 				    per objvm file */
 	uint64_t seed; /* for every random choice the machine makes */
 	enum objvm_check_level check;
+	const char *swapfile; /* NULL: swap lives in host memory; else a host
+				 file (created, 0600) that holds it */
+	bool kswapd;          /* start the background reclaimer; off, reclaim
+				 happens only when an allocation finds no
+				 free frame and at objvm_reclaim() */
 };
 
 /* Results of objvm_load(), objvm_store() and objvm_touch(), besides 0. */
@@ -165,8 +170,12 @@ OBJVM_API int objvm_sysctl_set(struct objvm *vm, const char *name,
 OBJVM_API int objvm_sysctl_get(struct objvm *vm, const char *name, char *buf,
 			       size_t len);
 
-/* Reclaims up to @nr pages; returns how many were reclaimed. */
+/* Reclaims up to @nr pages (writing dirty ones back, swapping anonymous
+ * ones out, as the machine's reverse-map scheme finds their ptes);
+ * returns how many were freed. */
 OBJVM_API long objvm_reclaim(struct objvm *vm, unsigned long nr);
+/* Starts (@on) or stops the background reclaimer; 0 or -errno. */
+OBJVM_API int objvm_set_kswapd(struct objvm *vm, bool on);
 OBJVM_API int objvm_drop_caches(struct objvm *vm);
 
 /* Statistics: a fixed list of named counters, summed on read. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "machine.h"
+#include "reclaim/reclaim.h"
 #include "nonlinear/nonlinear.h"
 #include "fs/fs.h"
 #include "fault/access.h"
@@ -133,9 +134,20 @@ int objvm_sysctl_get(struct objvm *vm, const char *name, char *buf, size_t len)
 
 long objvm_reclaim(struct objvm *vm, unsigned long nr)
 {
-	(void)vm;
-	(void)nr;
-	return 0; /* no reclaim yet: nothing is reclaimed */
+	long n;
+
+	if (!vm)
+		return -EFAULT;
+	kswapd_wait_idle(vm);
+	n = (long)try_to_free_pages(vm, nr);
+	return api_end(vm, n);
+}
+
+int objvm_set_kswapd(struct objvm *vm, bool on)
+{
+	if (!vm)
+		return -EFAULT;
+	return kswapd_set(vm, on);
 }
 
 int objvm_drop_caches(struct objvm *vm)
@@ -490,8 +502,10 @@ int objvm_maps(struct objvm_task *task,
 /* The OOM killer: a task whose access found no memory is killed. */
 static inline int access_end(struct task *t, int ret)
 {
-	if (ret == OBJVM_OOM)
+	if (ret == OBJVM_OOM) {
+		count_event(t->vm, oom_kill);
 		task_exit(t);
+	}
 	if (t->vm->check == OBJVM_CHECK_EACH_CALL)
 		return api_end(t->vm, ret);
 	return ret;

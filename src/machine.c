@@ -7,7 +7,10 @@
 #include <sys/mman.h>
 
 #include "machine.h"
-#include "fault/tlb.h"
+#include "reclaim/reclaim.h"
+#include "rmap/rmap.h"
+#include "swap/swap.h"
+#include "pgtable/tlb.h"
 #include "fs/fs.h"
 #include "task/task.h"
 
@@ -52,6 +55,8 @@ static void machine_free(struct objvm *vm)
 {
 	unsigned int i;
 
+	reclaim_destroy(vm);
+	swap_destroy(vm);
 	if (vm->pages)
 		zone_destroy(vm);
 	if (vm->mem)
@@ -71,6 +76,8 @@ static void machine_free(struct objvm *vm)
 	vm_lock_destroy(&vm->tasks_lock);
 	vm_lock_destroy(&vm->lru_lock);
 	vm_lock_destroy(&vm->stats_lock);
+	vm_lock_destroy(&vm->chain_slab.lock);
+	vm_rwlock_destroy(&vm->anon_vma_free_lock);
 	free(vm);
 }
 
@@ -90,6 +97,10 @@ int vm_create(const struct objvm_config *config, struct objvm **out)
 	vm_lock_init(&vm->tasks_lock, LOCK_TASKS);
 	vm_lock_init(&vm->lru_lock, LOCK_LRU);
 	vm_lock_init(&vm->stats_lock, LOCK_STATS);
+	vm_lock_init(&vm->chain_slab.lock, LOCK_SLAB);
+	list_init(&vm->chain_slab.partial);
+	vm_rwlock_init(&vm->anon_vma_free_lock, LOCK_ANON_FREE);
+	vm->rmap = &rmap_objrmap;
 	list_init(&vm->inodes);
 	list_init(&vm->tasks);
 	list_init(&vm->lru_active);
@@ -107,6 +118,10 @@ int vm_create(const struct objvm_config *config, struct objvm **out)
 	err = machine_memory(vm, config->mem_bytes);
 	if (!err)
 		err = fs_init(vm, config->backing_dir);
+	if (!err)
+		err = swap_init(vm, config->swap_bytes, config->swapfile);
+	if (!err)
+		err = reclaim_init(vm, config->kswapd);
 	if (err) {
 		machine_free(vm);
 		return err;
@@ -117,9 +132,11 @@ int vm_create(const struct objvm_config *config, struct objvm **out)
 
 void vm_destroy(struct objvm *vm)
 {
+	kswapd_set(vm, false);
 	while (!list_empty(&vm->tasks))
 		task_free(list_entry(vm->tasks.next, struct task, link));
 	fs_destroy(vm);
+	ptechain_destroy(vm);
 	machine_free(vm);
 }
 
@@ -134,7 +151,7 @@ struct vm_stats *vm_stats_block_slow(struct objvm *vm)
 	vm_lock(&vm->stats_lock);
 	list_add_tail(&s->link, &vm->stats_blocks);
 	vm_unlock(&vm->stats_lock);
-	/* Registered before this thread's first access (fault/tlb.h). */
+	/* Registered before this thread's first access (pgtable/tlb.h). */
 	tlb_register_thread(vm);
 	vm_stats_tls.vm_id = vm->id;
 	vm_stats_tls.block = s;

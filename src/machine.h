@@ -45,9 +45,24 @@ struct objvm {
 	atomic_int nr_live_tasks;           /* makes vm.rmap -EBUSY once > 0 */
 	atomic_uint_fast64_t next_anon_key; /* names for vma->anon_key */
 
-	/* Page-cache / anon pages on the LRU (reclaim fills this in). */
-	struct vm_lock lru_lock; /* LOCK_LRU */
+	/* Page-cache and anonymous pages on the LRU (reclaim/vmscan.c). */
+	struct vm_lock lru_lock; /* LOCK_LRU: the lists and counts */
 	struct list_head lru_active, lru_inactive;
+	unsigned long nr_active, nr_inactive;
+	atomic_long nr_mapped; /* pages some pte maps (reclaim_mapped) */
+	struct reclaim_state *reclaim; /* kswapd, watermarks */
+
+	/* Reverse mapping: the scheme (vm.rmap), pte-chain blocks, and the
+	 * lock that keeps an anon_vma alive while reclaim looks at it. */
+	const struct rmap_policy *rmap;
+	struct chain_slab {
+		struct vm_lock lock;      /* LOCK_SLAB */
+		struct list_head partial; /* frames with a free block */
+		unsigned long nr_frames, nr_free;
+	} chain_slab;
+	struct vm_rwlock anon_vma_free_lock; /* LOCK_ANON_FREE */
+
+	struct swap_info *swap; /* NULL: no swap (swap/swap.h) */
 
 	struct sysctls sysctl;
 

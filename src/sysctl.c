@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "machine.h"
+#include "rmap/rmap.h"
 
 static const char *const nonlinear_names[] = {"pageable", "emulated", "pinned"};
 static const char *const rmap_names[] = {"objrmap", "objrmap-list", "ptechain"};
@@ -62,13 +63,14 @@ int sysctl_set(struct objvm *vm, const char *name, const char *value)
 			return i;
 		atomic_store(&vm->sysctl.nonlinear, i);
 	} else if (strcmp(name, "vm.rmap") == 0) {
-		i = parse_name(value, rmap_names, 1);
+		i = parse_name(value, rmap_names, 3);
 		if (i < 0)
 			return i;
 		/* The scheme is fixed once a task exists. */
 		if (atomic_load(&vm->nr_live_tasks) > 0)
 			return -EBUSY;
 		atomic_store(&vm->sysctl.rmap, i);
+		vm->rmap = rmap_policy_of(i);
 	} else if (strcmp(name, "vm.nr_hugepages") == 0) {
 		if (parse_long(value, 0, 1L << 30, &v))
 			return -EINVAL;

@@ -141,11 +141,16 @@ enum lock_rank {
 	LOCK_PAGE,      /* PG_LOCKED: page->mapping, page->index, I/O */
 	LOCK_I_MMAP,    /* mapping->i_mmap_lock: i_mmap tree, nonlinear
 			   list, truncate_count */
+	LOCK_ANON_FREE, /* vm->anon_vma_free_lock (rw): reclaim reads, the
+			   freeing of an anon_vma writes (2.6.11's RCU) */
 	LOCK_ANON_VMA,  /* anon_vma->lock: its list of VMAs */
 	LOCK_PTE,       /* mm->page_table_lock: ptes, mapcounts, TLB */
+	LOCK_CHAIN,     /* PG_chainlock: a page's pte chain (ptechain) */
+	LOCK_SWAP,      /* vm->swap.lock: swap slots, the swap cache */
 	LOCK_PAGECACHE, /* mapping->tree_lock: the page index */
 	LOCK_LRU,       /* vm->lru_lock: active and inactive lists */
 	LOCK_BACKING,   /* inode->blocks_lock: the in-memory backing store */
+	LOCK_SLAB,      /* vm->chain_slab.lock: pte-chain blocks */
 	LOCK_ZONE,      /* vm->zone.lock: the frame allocator */
 	LOCK_STATS,     /* vm->stats_lock: the list of counter blocks */
 	NR_LOCK_RANKS
@@ -173,6 +178,8 @@ void vm_unlock(struct vm_lock *l);
 void vm_rwlock_init(struct vm_rwlock *l, enum lock_rank rank);
 void vm_rwlock_destroy(struct vm_rwlock *l);
 void vm_read_lock(struct vm_rwlock *l);
+/* Against the lock order (reclaim reaching an mm from a page). */
+bool vm_read_trylock(struct vm_rwlock *l);
 void vm_write_lock(struct vm_rwlock *l);
 void vm_rw_unlock(struct vm_rwlock *l);
 
@@ -223,7 +230,21 @@ bool lockdep_held(const void *lock);
 	X(writeback, "pages written back to the backing store")          \
 	X(readpage, "pages read from the backing store")                 \
 	X(fork_pte_copy, "ptes copied by fork")                          \
-	X(remap_pages, "VMA runs remap_file_pages rewrote")
+	X(remap_pages, "VMA runs remap_file_pages rewrote")              \
+	X(rmap_step, "VMAs and pte-chain entries reverse-map walks examined") \
+	X(rmap_bytes, "bytes of reverse-map metadata in use")           \
+	X(chain_op, "pte-chain entries added, removed or moved")         \
+	X(nonlinear_scan, "ptes examined by nonlinear cluster scans")    \
+	X(pgscan, "pages reclaim examined on the LRU lists")             \
+	X(pgsteal, "pages reclaim freed")                                \
+	X(pgactivate, "pages moved to the active list")                  \
+	X(pgdeactivate, "pages moved to the inactive list")              \
+	X(pswpout, "pages written to swap")                              \
+	X(pswpin, "pages read back from swap")                           \
+	X(refault, "pages faulted or read back after reclaim evicted them") \
+	X(direct_reclaim, "allocations that had to reclaim first")       \
+	X(kswapd_run, "background reclaimer passes")                     \
+	X(oom_kill, "tasks killed for want of memory")
 
 enum vm_stat_item {
 #define VM_STAT_ENUM(name, help) STAT_##name,
@@ -255,7 +276,7 @@ static inline uint64_t vm_id_of(const struct objvm *vm)
 /*
  * This thread's counter block for @vm.  Getting it the first time also
  * registers the thread with the machine (vm->nr_threads), which the TLB
- * shootdown relies on (fault/tlb.h): every thread gets its block before
+ * shootdown relies on (pgtable/tlb.h): every thread gets its block before
  * its first access.
  */
 static inline struct vm_stats *vm_stats_block(struct objvm *vm)

@@ -18,15 +18,18 @@
 #include <string.h>
 
 #include "machine.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
+#include "rmap/rmap.h"
+#include "swap/swap.h"
 #include "task/task.h"
 #include "vma/vma.h"
 
 struct checker {
 	struct objvm *vm;
 	int *ptes; /* per frame: present ptes that map it */
+	unsigned int *swap_ptes; /* per swap slot: swap ptes naming it */
 	char *buf;
 	size_t len;
 	bool failed;
@@ -83,9 +86,17 @@ static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
 			     "%s",
 			     pc->t->pid, (unsigned long long)addr,
 			     vma_name(vma));
+		else if (pte_swap(pte) &&
+			 (!c->swap_ptes || !vma->anon_vma ||
+			  pte_to_swp_slot(pte) >= c->vm->swap->nr_slots))
+			fail(c,
+			     "I4 task %d: swap pte at 0x%llx %s",
+			     pc->t->pid, (unsigned long long)addr,
+			     !c->swap_ptes ? "without swap"
+			     : !vma->anon_vma ? "outside anonymous memory"
+					      : "past the swap area");
 		else if (pte_swap(pte))
-			fail(c, "I4 task %d: swap pte at 0x%llx without swap",
-			     pc->t->pid, (unsigned long long)addr);
+			c->swap_ptes[pte_to_swp_slot(pte)]++;
 		return;
 	}
 	pfn = pte_pfn(pte);
@@ -99,6 +110,11 @@ static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
 	if (PageReserved(page))
 		return;
 	c->ptes[pfn]++;
+	if (c->vm->rmap == &rmap_ptechain && !ptechain_has(c->vm, page, ptep))
+		fail(c,
+		     "R1 task %d: pte at 0x%llx maps frame %lu but is not on "
+		     "its pte chain",
+		     pc->t->pid, (unsigned long long)addr, pfn);
 	if (page_count(page) <= 0)
 		fail(c, "P1 task %d: pte at 0x%llx maps free frame %lu",
 		     pc->t->pid, (unsigned long long)addr, pfn);
@@ -174,11 +190,9 @@ static void check_vmas(struct checker *c, struct task *t)
 		     t->pid, total, locked, mm->total_vm, mm->locked_vm);
 }
 
-static bool vma_in_i_mmap(struct vma *vma)
+static bool vma_in_i_mmap(struct objvm *vm, struct vma *vma)
 {
 	struct address_space *mapping = &vma->file->inode->mapping;
-	pgoff_t last = vma->pgoff + vma_pages(vma) - 1;
-	struct itree_node *node;
 	struct list_head *pos;
 
 	if (vma_is_nonlinear(vma)) {
@@ -187,10 +201,7 @@ static bool vma_in_i_mmap(struct vma *vma)
 				return true;
 		return false;
 	}
-	itree_for_each(node, &mapping->i_mmap, vma->pgoff, last)
-		if (node == &vma->shared.it)
-			return node->start == vma->pgoff && node->last == last;
-	return false;
+	return vm->rmap->vma_linked(mapping, vma);
 }
 
 static void note_linear(struct checker *c, struct address_space *mapping)
@@ -215,7 +226,7 @@ static void check_links(struct checker *c, struct task *t)
 	bool found;
 
 	vma_for_each(vma, t->mm) {
-		if (vma->file && !vma_in_i_mmap(vma))
+		if (vma->file && !vma_in_i_mmap(c->vm, vma))
 			fail(c,
 			     "M3 task %d: VMA 0x%llx of %s is not in its "
 			     "i_mmap",
@@ -293,12 +304,13 @@ static void check_mappings(struct checker *c)
 
 		for (j = i; j < c->nr_linear && c->linear[j] == m; j++)
 			;
-		if (m->i_mmap.count != j - i || !itree_check(&m->i_mmap))
+		if (c->vm->rmap->vma_count(m) != j - i ||
+		    !c->vm->rmap->vma_index_ok(m))
 			fail(c,
 			     "A3 mapping %s: i_mmap holds %lu VMAs, %zu map "
 			     "it linearly",
 			     m->host->path ? m->host->path : "[shmem]",
-			     m->i_mmap.count, j - i);
+			     c->vm->rmap->vma_count(m), j - i);
 	}
 }
 
@@ -320,30 +332,44 @@ static void check_inode(struct checker *c, struct inode *inode)
 		fail(c, "I5 mapping %s: page %llu cached past EOF (%llu pages)",
 		     inode->path ? inode->path : "[shmem]",
 		     (unsigned long long)index, (unsigned long long)eof);
-	if (m->i_mmap.count == 0 && !itree_check(&m->i_mmap))
-		fail(c, "A3 mapping %s: i_mmap tree malformed",
+	if (c->vm->rmap->vma_count(m) == 0 && !c->vm->rmap->vma_index_ok(m))
+		fail(c, "A3 mapping %s: i_mmap index malformed",
 		     inode->path ? inode->path : "[shmem]");
 }
 
-/* P1, P2, P6: counts against what the page tables and caches hold. */
+/* P1, P2, P5, P6, R1: counts against what the page tables, the caches,
+ * the LRU lists and the pte chains hold. */
 static void check_pages(struct checker *c)
 {
 	struct objvm *vm = c->vm;
-	unsigned long pfn;
+	unsigned long pfn, on_lru = 0;
 
 	for (pfn = 0; pfn < vm->nr_frames && !c->failed; pfn++) {
 		struct page *page = pfn_to_page(vm, pfn);
 		int refs = page_count(page), maps = page_mapcount(page);
-		int cached = page_file_mapping(page) != NULL;
+		int cached = page_file_mapping(page) != NULL ||
+			     page_test_flag(page, PG_swapcache);
+		char msg[160];
 
-		if (PageReserved(page) || refs == 0)
+		if (PageLRU(page))
+			on_lru++;
+		if (PageReserved(page) || refs == 0) {
+			if (PageLRU(page) && !PageReserved(page))
+				fail(c, "P5 frame %lu: free but on an LRU list",
+				     pfn);
 			continue;
-		if (page_test_flag(page, PG_pgtable)) {
-			if (refs != 1 || maps)
+		}
+		if (page_test_flag(page, PG_pgtable) ||
+		    page_test_flag(page, PG_slab)) {
+			if (refs != 1 || maps || PageLRU(page))
 				fail(c,
-				     "P2 page-table frame %lu: refcount %d "
-				     "mapcount %d",
-				     pfn, refs, maps);
+				     "P2 %s frame %lu: refcount %d "
+				     "mapcount %d%s",
+				     page_test_flag(page, PG_slab)
+					     ? "pte-chain"
+					     : "page-table",
+				     pfn, refs, maps,
+				     PageLRU(page) ? " on an LRU list" : "");
 			continue;
 		}
 		if (maps != c->ptes[pfn])
@@ -355,7 +381,118 @@ static void check_pages(struct checker *c)
 			     "ptes%s)",
 			     pfn, refs, maps + cached, maps,
 			     cached ? " + page cache" : "");
+		else if (!PageLRU(page))
+			fail(c, "P5 frame %lu: in use (%d ptes%s) but on no "
+				"LRU list",
+			     pfn, maps, cached ? ", cached" : "");
+		else if (vm->rmap == &rmap_ptechain &&
+			 !ptechain_check_page(vm, page, (unsigned long)maps,
+					      msg, sizeof(msg)))
+			fail(c, "%s", msg);
 	}
+	if (!c->failed && on_lru != vm->nr_active + vm->nr_inactive)
+		fail(c, "P5 %lu pages have PG_lru, the lists count %lu + %lu",
+		     on_lru, vm->nr_active, vm->nr_inactive);
+}
+
+/* P5: each list holds pages flagged for it, as many as it counts. */
+static void check_lru(struct checker *c)
+{
+	struct objvm *vm = c->vm;
+	const struct {
+		struct list_head *head;
+		unsigned long count;
+		bool active;
+	} lists[] = {{&vm->lru_active, vm->nr_active, true},
+		     {&vm->lru_inactive, vm->nr_inactive, false}};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lists) && !c->failed; i++) {
+		struct list_head *pos;
+		unsigned long n = 0;
+
+		list_for_each(pos, lists[i].head) {
+			struct page *page = list_entry(pos, struct page, lru);
+
+			n++;
+			if (!PageLRU(page) ||
+			    page_test_flag(page, PG_active) != lists[i].active) {
+				fail(c,
+				     "P5 frame %lu on the %s list has "
+				     "flags %#lx",
+				     page_to_pfn(vm, page),
+				     lists[i].active ? "active" : "inactive",
+				     (unsigned long)atomic_load(&page->flags));
+				return;
+			}
+			if (n > vm->nr_frames)
+				break;
+		}
+		if (n != lists[i].count)
+			fail(c, "P5 the %s list holds %lu pages but counts %lu",
+			     lists[i].active ? "active" : "inactive", n,
+			     lists[i].count);
+	}
+}
+
+/* The slots shmem files hold for their pages that are out. */
+static void count_shmem_slots(struct checker *c)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &c->vm->inodes) {
+		struct inode *inode = list_entry(pos, struct inode, link);
+		void *entries[16];
+		uint64_t idx[16], first = 0;
+		unsigned int i, n;
+
+		if (inode->backing != BACKING_SHMEM ||
+		    atomic_load(&inode->i_state))
+			continue;
+		while ((n = radix_tree_gang_lookup(&inode->blocks, entries,
+						   idx, first, 16))) {
+			for (i = 0; i < n; i++) {
+				unsigned long slot =
+					(unsigned long)entries[i] - 1;
+
+				if (slot < c->vm->swap->nr_slots)
+					c->swap_ptes[slot]++;
+			}
+			first = idx[n - 1] + 1;
+		}
+	}
+}
+
+/* S1: each slot's count is its swap ptes (and shmem pages that are out)
+ * plus one for a cached page. */
+static void check_swap(struct checker *c)
+{
+	struct swap_info *si = c->vm->swap;
+	unsigned long slot, used = 0;
+
+	if (!si)
+		return;
+	count_shmem_slots(c);
+	for (slot = 0; slot < si->nr_slots && !c->failed; slot++) {
+		struct page *page = radix_tree_lookup(&si->cache, slot);
+		unsigned int want = c->swap_ptes[slot] + (page != NULL);
+
+		if (si->swap_map[slot])
+			used++;
+		if (si->swap_map[slot] != want)
+			fail(c,
+			     "S1 swap slot %lu: count %u but %u swap ptes or "
+			     "shmem pages%s",
+			     slot, si->swap_map[slot], c->swap_ptes[slot],
+			     page ? " + the swap cache" : "");
+		else if (page && (!page_test_flag(page, PG_swapcache) ||
+				  page->private != slot || !page_is_anon(page)))
+			fail(c, "S1 swap slot %lu: cached frame %lu is not its",
+			     slot, page_to_pfn(c->vm, page));
+	}
+	if (!c->failed && used != si->nr_used)
+		fail(c, "S1 %lu swap slots in use, counted %lu", used,
+		     si->nr_used);
 }
 
 int check_machine(struct objvm *vm, char *buf, size_t len)
@@ -366,17 +503,24 @@ int check_machine(struct objvm *vm, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	c.ptes = calloc(vm->nr_frames, sizeof(*c.ptes));
-	if (!c.ptes)
+	if (vm->swap)
+		c.swap_ptes = calloc(vm->swap->nr_slots, sizeof(*c.swap_ptes));
+	if (!c.ptes || (vm->swap && !c.swap_ptes)) {
+		free(c.ptes);
 		return fail(&c, "check: out of host memory"), -1;
+	}
 	list_for_each(pos, &vm->tasks)
 		check_task(&c, list_entry(pos, struct task, link));
 	check_mappings(&c);
 	list_for_each(pos, &vm->inodes)
 		check_inode(&c, list_entry(pos, struct inode, link));
 	check_pages(&c);
+	check_lru(&c);
+	check_swap(&c);
 	if (!c.failed && !check_zone(vm, buf, len))
 		c.failed = true;
 	free(c.ptes);
+	free(c.swap_ptes);
 	free(c.linear);
 	return c.failed ? -1 : 0;
 }

@@ -13,7 +13,7 @@
 #include "machine.h"
 #include "fault/fault.h"
 #include "fault/access.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "task/task.h"
 #include "vma/vma.h"
 

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "task/task.h"
 
 /* Copies without a library call for the sizes loads and stores use most. */

@@ -24,10 +24,12 @@
 
 #include "machine.h"
 #include "fault/fault.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
+#include "reclaim/reclaim.h"
 #include "rmap/rmap.h"
+#include "swap/swap.h"
 #include "vma/vma.h"
 
 /* Fault again from the top: the pte changed while the lock was dropped. */
@@ -70,19 +72,21 @@ static enum fault_result do_anonymous_page(struct mm *mm, struct vma *vma,
 	vm_unlock(&mm->page_table_lock);
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_page(vm, true);
+	page = alloc_user_page(vm, true);
 	if (!page)
 		return VM_FAULT_OOM;
 	count_event(vm, page_alloc);
+	rmap_prepare(mm, 1);
 	vm_lock(&mm->page_table_lock);
 	ptep = pte_offset(mm, addr);
-	if (!pte_none(pte_read(ptep))) {
+	if (!ptep || !pte_none(pte_read(ptep))) {
 		vm_unlock(&mm->page_table_lock);
 		put_page(vm, page);
 		return VM_FAULT_AGAIN;
 	}
 	pte_write_entry(ptep, pfn_pte(page_to_pfn(vm, page), prot));
-	page_add_anon_rmap(page, vma, addr);
+	page_add_anon_rmap(page, vma, addr, ptep);
+	lru_cache_add_active(vm, page);
 	atomic_fetch_add(&mm->rss_anon, 1);
 	count_event(vm, pte_set);
 	finish_fault(mm, addr, ptep, true);
@@ -99,7 +103,7 @@ static struct page *cow_copy(struct mm *mm, struct vma *vma, struct page *src)
 
 	if (anon_vma_prepare(vma))
 		return NULL;
-	page = alloc_page(vm, PageReserved(src));
+	page = alloc_user_page(vm, PageReserved(src));
 	if (!page)
 		return NULL;
 	count_event(vm, page_alloc);
@@ -161,9 +165,10 @@ static enum fault_result do_no_page(struct mm *mm, struct vma *vma,
 		count_event(vm, fault_cow);
 	}
 
+	rmap_prepare(mm, 1);
 	vm_lock(&mm->page_table_lock);
 	ptep = pte_offset(mm, addr);
-	if (atomic_load(&mapping->truncate_count) != sequence ||
+	if (atomic_load(&mapping->truncate_count) != sequence || !ptep ||
 	    pte_read(ptep) != orig) {
 		vm_unlock(&mm->page_table_lock);
 		put_page(vm, page);
@@ -175,10 +180,11 @@ static enum fault_result do_no_page(struct mm *mm, struct vma *vma,
 		pte &= ~_PAGE_RW; /* private: the first write copies */
 	pte_write_entry(ptep, pfn_pte(page_to_pfn(vm, page), pte));
 	if (anon) {
-		page_add_anon_rmap(page, vma, addr);
+		page_add_anon_rmap(page, vma, addr, ptep);
+		lru_cache_add_active(vm, page);
 		atomic_fetch_add(&mm->rss_anon, 1);
 	} else {
-		page_add_file_rmap(page);
+		page_add_file_rmap(vm, page, ptep);
 		atomic_fetch_add(&mm->rss_file, 1);
 	}
 	count_event(vm, pte_set);
@@ -210,6 +216,81 @@ static enum fault_result do_file_page(struct mm *mm, struct vma *vma,
 }
 
 /*
+ * do_swap_page - bring back the anonymous page a swap entry names.
+ *
+ * The page comes from the swap cache if a fork sibling or reclaim left it
+ * there, so pages shared before swap-out come back shared; it is mapped
+ * read-only unless this is a write and nobody else holds the page or its
+ * slot, in which case it leaves the swap cache and is written in place
+ * (2.6 can_share_swap_page).  A write to a shared one then copies, as any
+ * COW does.
+ *
+ * Context: page_table_lock held on entry, dropped on return.
+ */
+static enum fault_result do_swap_page(struct mm *mm, struct vma *vma,
+				      uint64_t addr, pte_t orig, bool write)
+{
+	struct objvm *vm = mm->vm;
+	unsigned long slot = pte_to_swp_slot(orig);
+	bool major = false, writable = false;
+	struct page *page;
+	pte_t *ptep, pte;
+
+	vm_unlock(&mm->page_table_lock);
+	if (!vm->swap || !vma->anon_vma) {
+		/* Only anonymous memory is swapped: a corrupt pte. */
+		count_event(vm, fault_sigbus);
+		return VM_FAULT_SIGBUS;
+	}
+	page = read_swap_cache(vm, slot, &major);
+	if (!page) {
+		vm_lock(&mm->page_table_lock);
+		ptep = pte_offset(mm, addr);
+		pte = ptep ? pte_read(ptep) : 0;
+		vm_unlock(&mm->page_table_lock);
+		/* Someone else brought it back first, or no memory. */
+		return pte != orig ? VM_FAULT_AGAIN : VM_FAULT_OOM;
+	}
+	mark_page_accessed(vm, page);
+	lock_page(vm, page);
+	rmap_prepare(mm, 1);
+	vm_lock(&mm->page_table_lock);
+	ptep = pte_offset(mm, addr);
+	if (!ptep || pte_read(ptep) != orig) {
+		vm_unlock(&mm->page_table_lock);
+		unlock_page(vm, page);
+		put_page(vm, page);
+		return VM_FAULT_AGAIN;
+	}
+	swap_free(vm, slot); /* the pte's count: it maps the page now */
+	if (write && remove_exclusive_swap_page(vm, page, 0, 1))
+		writable = true;
+	else if (vm_swap_full(vm))
+		remove_exclusive_swap_page(vm, page, 0, 1);
+	pte = vm_page_prot(vma->flags);
+	if (!writable)
+		pte &= ~_PAGE_RW;
+	/* Our reference becomes the pte's. */
+	pte_write_entry(ptep, pfn_pte(page_to_pfn(vm, page), pte));
+	page_add_anon_rmap(page, vma, addr, ptep);
+	atomic_fetch_add(&mm->rss_anon, 1);
+	count_event(vm, pte_set);
+	unlock_page(vm, page);
+	if (write && !writable) {
+		/* Shared with a sibling or the cache: copy on the retry. */
+		vm_unlock(&mm->page_table_lock);
+		return VM_FAULT_AGAIN;
+	}
+	finish_fault(mm, addr, ptep, write);
+	vm_unlock(&mm->page_table_lock);
+	if (major) {
+		count_event(vm, fault_file_major);
+		return VM_FAULT_MAJOR;
+	}
+	return VM_FAULT_MINOR;
+}
+
+/*
  * do_wp_page - a write to a present pte that is not writable.
  *
  * Shared VMAs and anonymous pages mapped only here become writable in
@@ -224,6 +305,14 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *vma,
 	struct objvm *vm = mm->vm;
 	struct page *old = pfn_to_page(vm, pte_pfn(pte)), *page;
 
+	/* Mapped only here but still in the swap cache: take it out, and it
+	 * is ours to write (2.6 can_share_swap_page). */
+	if (!(vma->flags & VM_SHARED) && !PageReserved(old) &&
+	    page_is_anon(old) && page_test_flag(old, PG_swapcache) &&
+	    page_mapcount(old) == 1 && trylock_page(vm, old)) {
+		remove_exclusive_swap_page(vm, old, 1, 0);
+		unlock_page(vm, old);
+	}
 	if ((vma->flags & VM_SHARED) ||
 	    (!PageReserved(old) && page_is_anon(old) &&
 	     page_mapcount(old) == 1 && page_count(old) == 1)) {
@@ -240,9 +329,10 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *vma,
 		put_page(vm, old);
 		return VM_FAULT_OOM;
 	}
+	rmap_prepare(mm, 1);
 	vm_lock(&mm->page_table_lock);
 	ptep = pte_offset(mm, addr);
-	if (pte_read(ptep) != pte) {
+	if (!ptep || pte_read(ptep) != pte) {
 		vm_unlock(&mm->page_table_lock);
 		put_page(vm, page);
 		put_page(vm, old);
@@ -251,10 +341,11 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *vma,
 	tlb_flush_page(vm, mm->tlb, addr);
 	pte_write_entry(ptep, pfn_pte(page_to_pfn(vm, page),
 				      vm_page_prot(vma->flags)));
-	page_add_anon_rmap(page, vma, addr);
+	page_add_anon_rmap(page, vma, addr, ptep);
+	lru_cache_add_active(vm, page);
 	atomic_fetch_add(&mm->rss_anon, 1);
 	if (!PageReserved(old)) {
-		page_remove_rmap(old);
+		page_remove_rmap(vm, old, ptep);
 		if (page_is_anon(old))
 			atomic_fetch_sub(&mm->rss_anon, 1);
 		else
@@ -279,8 +370,10 @@ static enum fault_result handle_pte_fault(struct mm *mm, struct vma *vma,
 	vm_lock(&mm->page_table_lock);
 	ptep = pte_alloc(mm, addr);
 	if (!ptep) {
+		/* No frame for a table: reclaim one (no lock held) and retry. */
 		vm_unlock(&mm->page_table_lock);
-		return VM_FAULT_OOM;
+		return try_to_free_pages(mm->vm, 4) ? VM_FAULT_AGAIN
+						   : VM_FAULT_OOM;
 	}
 	pte = pte_read(ptep);
 	if (pte_none(pte)) {
@@ -291,7 +384,8 @@ static enum fault_result handle_pte_fault(struct mm *mm, struct vma *vma,
 	}
 	if (pte_file(pte))
 		return do_file_page(mm, vma, addr, pte, write);
-	VM_BUG_ON(!pte_present(pte)); /* no swap entries yet */
+	if (pte_swap(pte))
+		return do_swap_page(mm, vma, addr, pte, write);
 	if (write && !pte_write(pte))
 		return do_wp_page(mm, vma, addr, ptep, pte);
 	finish_fault(mm, addr, ptep, write);

@@ -32,6 +32,7 @@
 #include "machine.h"
 #include "fs/fs.h"
 #include "fs/internal.h"
+#include "swap/swap.h"
 
 /* How many bytes of page @index lie below @size: 0 .. PAGE_SIZE. */
 static size_t bytes_below(int64_t size, pgoff_t index)
@@ -280,6 +281,83 @@ static int host_write(struct inode *inode, pgoff_t index, const void *src,
 	return 0;
 }
 
+/* --- shmem ---------------------------------------------------------------
+ *
+ * The page cache is the file.  A page reclaim pushes out goes to a swap
+ * slot, whose number + 1 ->blocks records at the page's index (under
+ * blocks_lock); reading the page back frees the slot again, so a slot is
+ * held by a shmem file only while its page is out (mm/shmem.c's
+ * swap-backed index, 2.6.11).
+ */
+
+/* Context: the page lock of the page at @index held. */
+static int shmem_read(struct inode *inode, pgoff_t index, void *dst)
+{
+	unsigned long slot;
+	void *entry;
+	int err = 0;
+
+	vm_lock(&inode->blocks_lock);
+	entry = radix_tree_delete(&inode->blocks, index);
+	vm_unlock(&inode->blocks_lock);
+	if (!entry) {
+		memset(dst, 0, PAGE_SIZE);
+		return 0;
+	}
+	slot = (unsigned long)entry - 1;
+	err = swap_read_slot(inode->vm, slot, dst);
+	swap_free(inode->vm, slot);
+	return err;
+}
+
+/* Reclaim pushes the locked, unmapped page at @index out to swap;
+ * -ENOSPC without a free slot (the page then stays). */
+static int shmem_write(struct inode *inode, pgoff_t index, const void *src)
+{
+	struct objvm *vm = inode->vm;
+	void *entry;
+	long slot;
+	int err;
+
+	vm_lock(&inode->blocks_lock);
+	entry = radix_tree_lookup(&inode->blocks, index);
+	vm_unlock(&inode->blocks_lock);
+	if (entry)
+		return swap_write_slot(vm, (unsigned long)entry - 1, src);
+	slot = swap_alloc_slot(vm);
+	if (slot < 0)
+		return -ENOSPC;
+	err = swap_write_slot(vm, (unsigned long)slot, src);
+	if (!err) {
+		vm_lock(&inode->blocks_lock);
+		err = radix_tree_insert(&inode->blocks, index,
+					(void *)(slot + 1));
+		vm_unlock(&inode->blocks_lock);
+	}
+	if (err)
+		swap_free(vm, (unsigned long)slot);
+	return err;
+}
+
+/* Frees the slots of pages at or past index @first. */
+static void shmem_drop_from(struct inode *inode, pgoff_t first)
+{
+	void *entries[16];
+	uint64_t idx[16];
+	unsigned int i, n;
+
+	vm_lock(&inode->blocks_lock);
+	while ((n = radix_tree_gang_lookup(&inode->blocks, entries, idx, first,
+					   ARRAY_SIZE(entries)))) {
+		for (i = 0; i < n; i++) {
+			radix_tree_delete(&inode->blocks, idx[i]);
+			swap_free(inode->vm, (unsigned long)entries[i] - 1);
+		}
+		first = idx[n - 1] + 1;
+	}
+	vm_unlock(&inode->blocks_lock);
+}
+
 /* --- the store of an inode ------------------------------------------------ */
 
 /*
@@ -305,7 +383,7 @@ int backing_readpage(struct inode *inode, pgoff_t index, void *dst)
 	case BACKING_HOST:
 		return host_read(inode, index, dst, valid);
 	case BACKING_SHMEM:
-		break;
+		return shmem_read(inode, index, dst);
 	}
 	memset(dst, 0, PAGE_SIZE);
 	return 0;
@@ -335,7 +413,7 @@ int backing_writepage(struct inode *inode, pgoff_t index, const void *src)
 	case BACKING_HOST:
 		return valid ? host_write(inode, index, src, valid) : 0;
 	case BACKING_SHMEM:
-		break;
+		return shmem_write(inode, index, src);
 	}
 	return 0;
 }
@@ -363,6 +441,8 @@ int backing_truncate(struct inode *inode, int64_t size)
 			return -errno;
 		return 0;
 	case BACKING_SHMEM:
+		shmem_drop_from(inode, ((uint64_t)size + PAGE_SIZE - 1) >>
+					       PAGE_SHIFT);
 		break;
 	}
 	return 0;
@@ -390,6 +470,10 @@ void backing_release(struct inode *inode)
 		inode->host_fd = -1;
 		break;
 	case BACKING_SHMEM:
+		shmem_drop_from(inode, 0);
+		vm_lock(&inode->blocks_lock);
+		radix_tree_destroy(&inode->blocks);
+		vm_unlock(&inode->blocks_lock);
 		break;
 	}
 }

@@ -124,9 +124,40 @@ int add_to_page_cache(struct page *page, struct address_space *mapping,
 		mapping->nrpages++;
 	}
 	vm_unlock(&mapping->tree_lock);
-	if (!err)
+	if (!err) {
 		count_event(mapping_vm(mapping), pagecache_add);
+		lru_cache_add(mapping_vm(mapping), page);
+	}
 	return err;
+}
+
+/*
+ * remove_mapping_page - reclaim's removal of a clean page: only if nobody
+ * but the cache and the caller holds it, checked under tree_lock, where
+ * find_get_page takes its references.
+ * Context: @page locked, one reference held.
+ * Models: mm/vmscan.c remove_mapping() (2.6.11 shrink_list).
+ */
+bool remove_mapping_page(struct address_space *mapping, struct page *page)
+{
+	struct objvm *vm = mapping_vm(mapping);
+	void *old;
+
+	VM_BUG_ON_PAGE(!PageLocked(page), page);
+	vm_lock(&mapping->tree_lock);
+	if (page->mapping != mapping || page_count(page) != 2 ||
+	    PageDirty(page) || page_is_mapped(page)) {
+		vm_unlock(&mapping->tree_lock);
+		return false;
+	}
+	old = radix_tree_delete(&mapping->page_tree, page->index);
+	VM_BUG_ON_PAGE(old != page, page);
+	page->mapping = NULL;
+	mapping->nrpages--;
+	vm_unlock(&mapping->tree_lock);
+	count_event(vm, pagecache_remove);
+	put_page(vm, page);
+	return true;
 }
 
 /*
@@ -183,10 +214,10 @@ static struct page *add_new_page(struct address_space *mapping, pgoff_t index,
 				 int *err)
 {
 	struct objvm *vm = mapping_vm(mapping);
-	struct page *page = alloc_page(vm, false);
+	struct page *page = alloc_user_page(vm, false);
 
 	if (!page) {
-		*err = -ENOMEM; /* no reclaim yet */
+		*err = -ENOMEM;
 		return NULL;
 	}
 	count_event(vm, page_alloc);
@@ -487,6 +518,7 @@ ssize_t file_pread(struct file *file, void *buf, size_t len, int64_t off)
 				       NULL, &err);
 		if (!page)
 			break;
+		mark_page_accessed(vm, page);
 		/* A truncate may have run meanwhile: size it again. */
 		size = i_size_read(file->inode);
 		if (off >= size) {
@@ -577,6 +609,7 @@ static ssize_t buffered_write(struct inode *inode, const char *buf, size_t len,
 		if (off + (int64_t)nr > i_size_read(inode))
 			i_size_write(inode, off + (int64_t)nr);
 		SetPageDirty(page);
+		mark_page_accessed(vm, page);
 		unlock_page(vm, page);
 		put_page(vm, page);
 		done += nr;

@@ -57,6 +57,8 @@ struct address_space {
 	/* LOCK_I_MMAP (i_mmap_lock): */
 	struct vm_lock i_mmap_lock;
 	struct itree_root i_mmap;          /* linear VMAs, by pgoff range */
+	struct list_head i_mmap_list;      /* linear VMAs, list schemes */
+	unsigned long i_mmap_list_count;
 	struct list_head i_mmap_nonlinear; /* VM_NONLINEAR VMAs */
 	unsigned long i_mmap_writable;     /* VM_SHARED VMAs */
 	/*
@@ -164,6 +166,10 @@ struct page *find_get_page(struct address_space *mapping, pgoff_t index);
 /* Writes back dirty pages of [first, last] (page indices). */
 int filemap_write_range(struct address_space *mapping, pgoff_t first,
 			pgoff_t last);
+
+/* Reclaim: removes locked, clean @page if only the cache and the caller
+ * hold it; whether it did. */
+bool remove_mapping_page(struct address_space *mapping, struct page *page);
 
 /* Removes a locked page from the cache (truncate, invalidate, drop). */
 void remove_from_page_cache(struct page *page);

@@ -295,6 +295,7 @@ static struct inode *inode_alloc(struct objvm *vm, enum backing_kind backing)
 	radix_tree_init(&mapping->page_tree);
 	vm_lock_init(&mapping->i_mmap_lock, LOCK_I_MMAP);
 	itree_init(&mapping->i_mmap);
+	list_init(&mapping->i_mmap_list);
 	list_init(&mapping->i_mmap_nonlinear);
 
 	list_add_tail(&inode->link, &vm->inodes);

@@ -35,11 +35,15 @@ static const char *const rank_names[NR_LOCK_RANKS] = {
 	[LOCK_MM] = "mmap_lock",
 	[LOCK_PAGE] = "page lock",
 	[LOCK_I_MMAP] = "i_mmap_lock",
+	[LOCK_ANON_FREE] = "anon_vma_free_lock",
 	[LOCK_ANON_VMA] = "anon_vma lock",
 	[LOCK_PTE] = "page_table_lock",
+	[LOCK_CHAIN] = "pte chain lock",
+	[LOCK_SWAP] = "swap lock",
 	[LOCK_PAGECACHE] = "tree_lock",
 	[LOCK_LRU] = "lru_lock",
 	[LOCK_BACKING] = "blocks_lock",
+	[LOCK_SLAB] = "pte-chain slab lock",
 	[LOCK_ZONE] = "zone lock",
 	[LOCK_STATS] = "stats_lock",
 };
@@ -184,6 +188,14 @@ void vm_read_lock(struct vm_rwlock *l)
 {
 	lockdep_acquire(l->rank, l, false);
 	pthread_rwlock_rdlock(&l->rw);
+}
+
+bool vm_read_trylock(struct vm_rwlock *l)
+{
+	if (pthread_rwlock_tryrdlock(&l->rw) != 0)
+		return false;
+	lockdep_acquire_try(l->rank, l);
+	return true;
 }
 
 void vm_write_lock(struct vm_rwlock *l)

@@ -24,7 +24,7 @@
 #include "machine.h"
 #include "nonlinear/nonlinear.h"
 #include "pgtable/pgtable.h"
-#include "pgtable/zap.h"
+#include "vma/zap.h"
 #include "vma/vma.h"
 
 /*

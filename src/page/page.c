@@ -85,8 +85,8 @@ void put_page(struct objvm *vm, struct page *page)
 	VM_BUG_ON_PAGE(page_file_mapping(page) != NULL, page);
 	if (PageLRU(page)) {
 		vm_lock(&vm->lru_lock);
-		if (page_test_clear_flag(page, PG_lru))
-			list_del(&page->lru);
+		if (PageLRU(page))
+			lru_del_locked(vm, page);
 		vm_unlock(&vm->lru_lock);
 	}
 	page->mapping = NULL;

@@ -45,6 +45,8 @@ enum page_flag_bits {
 	PG_buddy,      /* head of a free block in the buddy allocator */
 	PG_pgtable,    /* holds a page table */
 	PG_reserved,   /* never freed: the shared zero page */
+	PG_chainlock,  /* ptechain: the lock of ->pte_chain */
+	PG_slab,       /* holds pte-chain blocks (rmap/ptechain.c) */
 	NR_PAGE_FLAGS
 };
 
@@ -65,6 +67,9 @@ struct page {
 
 	/* Buddy order while PG_buddy; swap entry while PG_swapcache. */
 	unsigned long private;
+
+	/* vm.rmap=ptechain: the ptes mapping the page, under PG_chainlock. */
+	unsigned long pte_chain;
 };
 
 /* --- flags --------------------------------------------------------------- */
@@ -204,5 +209,26 @@ static inline struct page *alloc_page(struct objvm *vm, bool zero)
 {
 	return alloc_pages(vm, 0, zero);
 }
+
+/*
+ * alloc_user_page - a frame for user memory (anonymous, page cache, swap
+ * cache, pte chains): when none is free, reclaims and tries again, and
+ * NULL only when reclaim found nothing to free.  Wakes the background
+ * reclaimer when free memory falls below its low watermark.
+ * Context: no lock held that reclaim takes (page_table_lock, i_mmap_lock,
+ * anon_vma locks, lru_lock); mmap_lock, i_sem and page locks are fine.
+ */
+struct page *alloc_user_page(struct objvm *vm, bool zero);
+
+/* --- the LRU lists (page/lru.c) --------------------------------------------
+ * Context: no lock of rank >= LOCK_LRU held.
+ */
+void lru_cache_add(struct objvm *vm, struct page *page);
+void lru_cache_add_active(struct objvm *vm, struct page *page);
+/* Context: lru_lock held. */
+void lru_del_locked(struct objvm *vm, struct page *page);
+void mark_page_accessed(struct objvm *vm, struct page *page);
+/* A reference on @page unless it is already on its way to being freed. */
+bool get_page_unless_zero(struct page *page);
 
 #endif /* OBJVM_PAGE_H */

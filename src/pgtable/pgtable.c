@@ -10,7 +10,7 @@
  */
 #include "machine.h"
 #include "pgtable/pgtable.h"
-#include "vma/vma.h"
+#include "mm_types.h"
 
 static pte_t *table_of(struct objvm *vm, pte_t entry)
 {
@@ -34,6 +34,8 @@ static void table_free(struct mm *mm, pte_t entry)
 	struct page *page = pfn_to_page(mm->vm, pte_pfn(entry));
 
 	page_clear_flag(page, PG_pgtable);
+	page->mapping = NULL;
+	page->index = 0;
 	mm->nr_ptes--;
 	count_event(mm->vm, pgtable_free);
 	put_page(mm->vm, page);
@@ -54,6 +56,11 @@ static pte_t *next_table(struct mm *mm, pte_t *table, uint64_t addr,
 	page = table_alloc(mm);
 	if (!page)
 		return NULL;
+	if (shift == PMD_SHIFT) {
+		/* A pte table says where it is (rmap's ptep_to_where). */
+		page->mapping = mm;
+		page->index = addr & ~(PMD_SIZE - 1);
+	}
 	entry = pfn_pte(page_to_pfn(mm->vm, page), 0);
 	pte_write_entry(slot, entry);
 	return table_of(mm->vm, entry);

@@ -33,6 +33,7 @@
 #define _PAGE_DIRTY    0x040ULL
 #define _PAGE_FILE     0x080ULL /* not present: a file pte */
 #define _PAGE_PSE      0x100ULL /* pmd entry maps a 2 MiB page */
+#define _PAGE_SWP      0x200ULL /* not present: a swap entry (slot << 12) */
 #define PTE_PFN_MASK   0x000ffffffffff000ULL
 #define PTE_PROT_MASK  (_PAGE_READ | _PAGE_RW | _PAGE_EXEC)
 
@@ -104,6 +105,17 @@ static inline pte_t pgoff_to_pte(pgoff_t pgoff)
 }
 
 static inline pgoff_t pte_to_pgoff(pte_t pte)
+{
+	return pte >> PAGE_SHIFT;
+}
+
+/* A swap entry names a slot of the machine's swap area. */
+static inline pte_t swp_entry_to_pte(unsigned long slot)
+{
+	return ((pte_t)slot << PAGE_SHIFT) | _PAGE_SWP;
+}
+
+static inline unsigned long pte_to_swp_slot(pte_t pte)
 {
 	return pte >> PAGE_SHIFT;
 }

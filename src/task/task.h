@@ -12,7 +12,7 @@
 #define OBJVM_TASK_H
 
 #include "vm.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "vma/vma.h"
 
 #define TASK_MAX_FDS 1024

@@ -24,7 +24,8 @@
 
 #include "machine.h"
 #include "fs/fs.h"
-#include "pgtable/zap.h"
+#include "rmap/rmap.h"
+#include "vma/zap.h"
 #include "truncate/truncate.h"
 #include "vma/vma.h"
 
@@ -43,22 +44,25 @@ static void unmap_mapping_range_vma(struct vma *vma, struct zap_details *d)
 			     vma->start + ((zea - vba + 1) << PAGE_SHIFT), d));
 }
 
+static bool unmap_mapping_range_one(struct vma *vma, void *arg)
+{
+	count_event(vma->mm->vm, rmap_vma_visit);
+	unmap_mapping_range_vma(vma, arg);
+	return false;
+}
+
 /*
- * Walk the i_mmap tree before the nonlinear list: while remap_file_pages
- * moves a VMA, it goes from the tree to the list, never back, so this
- * order cannot miss one.
+ * Walk the linear VMAs (through the reverse-map scheme) before the
+ * nonlinear list: while remap_file_pages moves a VMA, it goes from the
+ * former to the latter, never back, so this order cannot miss one.
  */
 static void unmap_mapping_range_tree(struct address_space *mapping,
 				     struct zap_details *d)
 {
 	struct objvm *vm = mapping->host->vm;
-	struct itree_node *node;
 
-	itree_for_each(node, &mapping->i_mmap, d->first_index, d->last_index) {
-		count_event(vm, rmap_vma_visit);
-		unmap_mapping_range_vma(
-			container_of(node, struct vma, shared.it), d);
-	}
+	vm->rmap->vma_walk(mapping, d->first_index, d->last_index,
+			   unmap_mapping_range_one, d);
 }
 
 /* Nonlinear VMAs may map a doomed page at any address: scan them whole. */
@@ -72,6 +76,7 @@ static void unmap_mapping_range_list(struct address_space *mapping,
 		struct vma *vma = list_entry(pos, struct vma, shared.nonlinear);
 
 		count_event(vm, rmap_vma_visit);
+		count_event(vm, rmap_step);
 		d->nonlinear_vma = vma;
 		count_events(vm, STAT_truncate_unmap,
 			     zap_page_range(vma, vma->start, vma->end, d));

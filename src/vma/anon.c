@@ -123,6 +123,12 @@ void anon_vma_unlink(struct vma *vma)
 	list_del(&vma->anon_vma_node);
 	last = atomic_fetch_sub(&anon_vma->refcount, 1) == 1;
 	vm_unlock(&anon_vma->lock);
-	if (last)
+	if (last) {
+		/* Wait out reclaim walks that may still look at it. */
+		struct objvm *vm = vma->mm->vm;
+
+		vm_write_lock(&vm->anon_vma_free_lock);
+		vm_rw_unlock(&vm->anon_vma_free_lock);
 		anon_vma_free(anon_vma);
+	}
 }

@@ -16,10 +16,12 @@
 #include <stdlib.h>
 
 #include "machine.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
+#include "reclaim/reclaim.h"
 #include "rmap/rmap.h"
+#include "swap/swap.h"
 #include "vma/vma.h"
 
 struct copy_walk {
@@ -45,7 +47,10 @@ static void copy_one_pte(struct mm *src, uint64_t addr, pte_t *ptep, void *arg)
 	}
 	count_event(src->vm, fork_pte_copy);
 	if (!pte_present(pte)) {
-		pte_write_entry(dptep, pte); /* a file pte holds nothing */
+		/* A file pte holds nothing; a swap entry counts its ptes. */
+		if (pte_swap(pte))
+			swap_duplicate(src->vm, pte_to_swp_slot(pte));
+		pte_write_entry(dptep, pte);
 		return;
 	}
 	page = pfn_to_page(src->vm, pte_pfn(pte));
@@ -60,7 +65,7 @@ static void copy_one_pte(struct mm *src, uint64_t addr, pte_t *ptep, void *arg)
 	if (PageReserved(page))
 		return;
 	get_page(page);
-	page_dup_rmap(page);
+	page_dup_rmap(src->vm, page, dptep);
 	if (page_is_anon(page))
 		atomic_fetch_add(&w->dst->rss_anon, 1);
 	else
@@ -123,6 +128,17 @@ int dup_mmap(struct mm *mm, struct mm *oldmm)
 	struct vma *old, *vma;
 	int err = 0;
 
+	/*
+	 * What the copy allocates under page_table_lock, where it cannot
+	 * reclaim, is reclaimed for now, before mmap_lock: the child's page
+	 * tables (one per 512 pages at most, plus the levels above) and,
+	 * under ptechain, a chain block per page mapped (reclaim must be
+	 * able to reach this mm's own pages, which needs its mmap_lock).
+	 */
+	rmap_prepare(mm, (unsigned long)(atomic_load(&oldmm->rss_anon) +
+					 atomic_load(&oldmm->rss_file)));
+	reserve_frames(mm->vm, oldmm->total_vm / PTRS_PER_TABLE +
+				       4 * (unsigned long)oldmm->map_count + 4);
 	vm_write_lock(&oldmm->mmap_lock);
 	lockdep_acquire(LOCK_MM, &mm->mmap_lock, true);
 	pthread_rwlock_wrlock(&mm->mmap_lock.rw);

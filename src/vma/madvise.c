@@ -11,7 +11,7 @@
  */
 #include "machine.h"
 #include "fs/fs.h"
-#include "pgtable/zap.h"
+#include "vma/zap.h"
 #include "vma/vma.h"
 
 static int madvise_dontneed(struct vma *vma, uint64_t start, uint64_t end)

@@ -3,7 +3,8 @@
  *
  * A present pte is resident (the shared zero page included).  A page with
  * no pte is resident if it is in the page cache at the offset the VMA (or
- * a file pte) says; anonymous memory without a pte is not.
+ * a file pte) says; anonymous memory without a pte is not; a swapped-out
+ * page is while the swap cache holds it (Linux's mincore_swap).
  *
  * Models: mm/mincore.c (Linux 2.6.24, which decodes file ptes), with the
  * checks of Linux 6.x.
@@ -11,6 +12,7 @@
 #include "machine.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
+#include "swap/swap.h"
 #include "vma/vma.h"
 
 static unsigned char mincore_page(struct vma *vma, uint64_t addr)
@@ -27,6 +29,9 @@ static unsigned char mincore_page(struct vma *vma, uint64_t addr)
 	vm_unlock(&mm->page_table_lock);
 	if (pte_present(pte))
 		return 1;
+	/* Swapped out: resident while the swap cache still holds it. */
+	if (pte_swap(pte))
+		return swap_cache_page(mm->vm, pte_to_swp_slot(pte)) != NULL;
 	if (!vma->file)
 		return 0;
 	pgoff = pte_file(pte) ? pte_to_pgoff(pte)

@@ -8,7 +8,8 @@
 #include "machine.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
-#include "pgtable/zap.h"
+#include "reclaim/reclaim.h"
+#include "vma/zap.h"
 #include "vma/vma.h"
 
 struct mm *mm_alloc(struct objvm *vm)
@@ -22,6 +23,7 @@ struct mm *mm_alloc(struct objvm *vm)
 	vm_lock_init(&mm->page_table_lock, LOCK_PTE);
 	RB_INIT(&mm->vmas);
 	mm->mmap_base = MMAP_BASE;
+	reserve_frames(vm, 1);
 	if (pgd_alloc(mm)) {
 		vm_lock_destroy(&mm->page_table_lock);
 		vm_rwlock_destroy(&mm->mmap_lock);
@@ -32,8 +34,10 @@ struct mm *mm_alloc(struct objvm *vm)
 }
 
 /*
- * mm_release - unmap everything, write back what shared mappings dirtied,
- * free the page tables and the mm.
+ * mm_release - unmap everything, free the page tables and the mm.  What
+ * shared mappings dirtied stays dirty in the page cache (the zap moved
+ * the pte dirty bits to the pages), for reclaim, fsync or the machine's
+ * end to write back, as in Linux.
  *
  * Context: nothing else uses @mm any more; takes mmap_lock.
  */
@@ -47,10 +51,6 @@ void mm_release(struct mm *mm)
 	for (vma = RB_MIN(vma_tree, &mm->vmas); vma; vma = next) {
 		next = vma_next(vma);
 		vma_unlink(mm, vma);
-		if (vma->file && (vma->flags & VM_SHARED))
-			filemap_write_range(&vma->file->inode->mapping,
-					    vma->pgoff,
-					    vma->pgoff + vma_pages(vma) - 1);
 		remove_vma(vma);
 	}
 	vm_lock(&mm->page_table_lock);

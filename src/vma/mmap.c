@@ -13,7 +13,7 @@
 #include "fault/fault.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
-#include "pgtable/zap.h"
+#include "vma/zap.h"
 #include "vma/vma.h"
 
 static bool range_is_free(struct mm *mm, uint64_t start, uint64_t end)
@@ -194,14 +194,6 @@ void unmap_region(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
 	vm_unlock(&mm->page_table_lock);
 }
 
-/* Writes back what a shared file VMA dirtied (munmap and exit). */
-static void vma_writeback(struct vma *vma)
-{
-	if (vma->file && (vma->flags & VM_SHARED))
-		filemap_write_range(&vma->file->inode->mapping, vma->pgoff,
-				    vma->pgoff + vma_pages(vma) - 1);
-}
-
 int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len)
 {
 	long max = atomic_load(&mm->vm->sysctl.max_map_count);
@@ -250,7 +242,6 @@ int do_munmap_locked(struct mm *mm, uint64_t start, uint64_t len)
 	while (vma && vma->start < end) {
 		next = vma_next(vma);
 		vma_unlink(mm, vma);
-		vma_writeback(vma);
 		remove_vma(vma);
 		vma = next;
 	}

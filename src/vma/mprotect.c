@@ -9,7 +9,7 @@
  * change_protection() (2.6.11), with the checks of Linux 6.x.
  */
 #include "machine.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "pgtable/pgtable.h"
 #include "vma/vma.h"
 

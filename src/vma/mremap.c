@@ -13,9 +13,11 @@
  * MREMAP_DONTUNMAP.
  */
 #include "machine.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
+#include "reclaim/reclaim.h"
+#include "rmap/rmap.h"
 #include "vma/vma.h"
 
 /* The VMA that holds [addr, addr + old_len) whole, or an errno. */
@@ -44,13 +46,18 @@ static void move_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
 {
 	struct move_walk *w = arg;
 	pte_t *dst = pte_alloc(mm, addr - w->old_addr + w->new_addr);
+	pte_t pte;
 
 	if (!dst) {
 		w->err = -ENOMEM;
 		return;
 	}
 	/* Tables are allocated from the machine, never moved: @ptep stays. */
-	pte_write_entry(dst, pte_read(ptep));
+	pte = pte_read(ptep);
+	if (pte_present(pte))
+		page_move_rmap(mm->vm, pfn_to_page(mm->vm, pte_pfn(pte)), ptep,
+			       dst);
+	pte_write_entry(dst, pte);
 	pte_write_entry(ptep, 0);
 	tlb_flush_page(mm->vm, mm->tlb, addr);
 }
@@ -270,6 +277,11 @@ int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
 		return -EINVAL;
 	if (new_len > TASK_SIZE)
 		return -EINVAL;
+	/* A move allocates its new page tables under page_table_lock, where
+	 * it cannot reclaim: reclaim for them now, before mmap_lock (which
+	 * reclaim may need to reach this mm's pages). */
+	reserve_frames(mm->vm, (MIN(old_len, new_len) >> PAGE_SHIFT) /
+					       PTRS_PER_TABLE + 4);
 	vm_write_lock(&mm->mmap_lock);
 	err = mremap_locked(mm, addr, old_len, new_len, flags, new_addr, caps,
 			    out);

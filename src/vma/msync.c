@@ -9,7 +9,7 @@
  * checks and the walk of Linux 6.x.
  */
 #include "machine.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
 #include "vma/vma.h"

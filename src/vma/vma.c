@@ -20,6 +20,7 @@
 
 #include "machine.h"
 #include "fs/fs.h"
+#include "rmap/rmap.h"
 #include "vma/vma.h"
 
 static int vma_cmp(struct vma *a, struct vma *b)
@@ -89,34 +90,17 @@ static struct address_space *vma_mapping(const struct vma *vma)
 	return vma->file ? &vma->file->inode->mapping : NULL;
 }
 
-/* Context: the mapping's i_mmap_lock held. */
+/* Context: the mapping's i_mmap_lock held.  Where the VMA goes is the
+ * reverse-map scheme's business (rmap/rmap.h). */
 static void i_mmap_insert(struct vma *vma)
 {
-	struct address_space *mapping = vma_mapping(vma);
-
-	if (vma->flags & VM_SHARED)
-		mapping->i_mmap_writable++;
-	if (vma_is_nonlinear(vma)) {
-		list_add_tail(&vma->shared.nonlinear,
-			      &mapping->i_mmap_nonlinear);
-		return;
-	}
-	vma->shared.it.start = vma->pgoff;
-	vma->shared.it.last = vma->pgoff + vma_pages(vma) - 1;
-	itree_insert(&mapping->i_mmap, &vma->shared.it);
+	rmap_vma_insert(vma_mapping(vma), vma);
 }
 
 /* Context: the mapping's i_mmap_lock held. */
 static void i_mmap_remove(struct vma *vma)
 {
-	struct address_space *mapping = vma_mapping(vma);
-
-	if (vma->flags & VM_SHARED)
-		mapping->i_mmap_writable--;
-	if (vma_is_nonlinear(vma))
-		list_del(&vma->shared.nonlinear);
-	else
-		itree_remove(&mapping->i_mmap, &vma->shared.it);
+	rmap_vma_remove(vma_mapping(vma), vma);
 }
 
 static void i_mmap_lock_vma(const struct vma *vma)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "machine.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
 #include "task/task.h"

@@ -151,6 +151,45 @@ static bool range_resolve(const struct run_task *t, const struct scn_range *r,
 
 /* --- machine-wide commands ---------------------------------------------- */
 
+/*
+ * OBJVM_SYSCTL="NAME=VALUE[,NAME=VALUE...]" sets sysctls on every machine
+ * the command line creates, before the scenario's first command: the
+ * conformance run uses it to run every scenario under each vm.rmap
+ * scheme, unchanged.  A scenario's own sysctl lines still win.
+ */
+static int apply_env_sysctls(struct objvm *vm, struct result *res)
+{
+	const char *env = getenv("OBJVM_SYSCTL");
+	char buf[512], *save = NULL, *item;
+	int rc;
+
+	if (!env || !*env)
+		return 0;
+	if (strlen(env) >= sizeof(buf)) {
+		result_error(res, "OBJVM_SYSCTL is too long");
+		return -1;
+	}
+	strcpy(buf, env);
+	for (item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+
+		if (!eq) {
+			result_error(res, "OBJVM_SYSCTL: '%s' is not NAME=VALUE",
+				     item);
+			return -1;
+		}
+		*eq = '\0';
+		rc = objvm_sysctl_set(vm, item, eq + 1);
+		if (rc) {
+			result_error(res, "OBJVM_SYSCTL: %s=%s: %s", item,
+				     eq + 1, objvm_errname(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 void machine_create(struct run_ctx *ctx, const struct scn_machine *m,
 		    struct result *res)
 {
@@ -161,6 +200,7 @@ void machine_create(struct run_ctx *ctx, const struct scn_machine *m,
 		.backing_dir = m->backing_dir,
 		.seed = m->seed,
 		.check = ctx->check,
+		.kswapd = m->kswapd,
 	};
 	int rc;
 
@@ -174,9 +214,13 @@ void machine_create(struct run_ctx *ctx, const struct scn_machine *m,
 	if (rc < 0) {
 		ctx->vm = NULL;
 		ctx->create_err = rc;
-	} else if (ctx->mmap_min_addr) {
-		objvm_sysctl_set(ctx->vm, "vm.mmap_min_addr",
-				 ctx->mmap_min_addr);
+	} else {
+		if (ctx->mmap_min_addr)
+			objvm_sysctl_set(ctx->vm, "vm.mmap_min_addr",
+					 ctx->mmap_min_addr);
+		rc = apply_env_sysctls(ctx->vm, res);
+		if (rc)
+			return;
 	}
 	put_rc(res, rc);
 }

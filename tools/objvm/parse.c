@@ -140,6 +140,7 @@ static const struct word machine_keys[] = {
 	{"hugepages", SCN_MACHINE_HUGEPAGES},
 	{"backing", SCN_MACHINE_BACKING},
 	{"seed", SCN_MACHINE_SEED},
+	{"kswapd", SCN_MACHINE_KSWAPD},
 	{NULL, 0},
 };
 
@@ -870,6 +871,14 @@ static int machine_option(struct parser *p, const struct tok *t,
 		return parse_uint(p, v, vlen, &m->hugepages);
 	case SCN_MACHINE_SEED:
 		return parse_uint(p, v, vlen, &m->seed);
+	case SCN_MACHINE_KSWAPD:
+		if (vlen == 2 && !memcmp(v, "on", 2))
+			m->kswapd = true;
+		else if (vlen == 3 && !memcmp(v, "off", 3))
+			m->kswapd = false;
+		else
+			return perr(p, v, "kswapd= takes on or off");
+		return 0;
 	default:
 		return parse_backing(p, v, vlen, m);
 	}

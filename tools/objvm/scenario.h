@@ -147,6 +147,7 @@ enum scn_verb {
 #define SCN_MACHINE_HUGEPAGES (1u << 2)
 #define SCN_MACHINE_BACKING   (1u << 3)
 #define SCN_MACHINE_SEED      (1u << 4)
+#define SCN_MACHINE_KSWAPD    (1u << 5) /* extension: kswapd=on|off */
 
 enum scn_access {
 	SCN_RDONLY,
@@ -198,6 +199,7 @@ struct scn_machine {
 	uint64_t hugepages;      /* huge pages; default 0 */
 	const char *backing_dir; /* host:DIR, or NULL for backing=memory */
 	uint64_t seed;           /* default 0 */
+	bool kswapd;             /* default off (deterministic runs) */
 };
 
 struct scn_sysctl {

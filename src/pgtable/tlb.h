@@ -1,5 +1,5 @@
 /*
- * fault/tlb.h - the software TLB on the load/store path.
+ * pgtable/tlb.h - the software TLB on the load/store path.
  *
  * One small direct-mapped array per task, keyed by virtual page number,
  * holding the host address of the frame and whether it may be written.

@@ -1,5 +1,5 @@
 /*
- * pgtable/zap.c - clear the ptes of a range and release what they held.
+ * vma/zap.c - clear the ptes of a range and release what they held.
  *
  * Present ptes are cleared and their TLB entries invalidated under
  * page_table_lock; the pages they held are gathered and released only
@@ -10,10 +10,11 @@
  * include/asm-generic/tlb.h (2.6.11).
  */
 #include "machine.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 #include "pgtable/pgtable.h"
-#include "pgtable/zap.h"
+#include "vma/zap.h"
 #include "rmap/rmap.h"
+#include "swap/swap.h"
 #include "vma/vma.h"
 
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm *mm)
@@ -73,8 +74,11 @@ static void zap_one(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
 
 	if (!pte_present(pte)) {
 		/* Selective zaps leave file ptes and swap entries alone. */
-		if (!d || (!d->check_mapping && !d->nonlinear_vma))
-			pte_write_entry(ptep, 0);
+		if (d && (d->check_mapping || d->nonlinear_vma))
+			return;
+		pte_write_entry(ptep, 0);
+		if (pte_swap(pte))
+			free_swap_and_cache(mm->vm, pte_to_swp_slot(pte));
 		return;
 	}
 	page = pfn_to_page(mm->vm, pte_pfn(pte));
@@ -100,7 +104,7 @@ static void zap_one(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
 		atomic_fetch_sub(&mm->rss_anon, 1);
 	else
 		atomic_fetch_sub(&mm->rss_file, 1);
-	page_remove_rmap(page);
+	page_remove_rmap(mm->vm, page, ptep);
 	tlb_remove_page(w->tlb, page);
 }
 

@@ -1,5 +1,5 @@
 /*
- * fault/tlb.c - filling and shooting down the software TLB.
+ * pgtable/tlb.c - filling and shooting down the software TLB.
  *
  * See tlb.h for the coherence rule.  A full flush walks all entries; a
  * range flush of more pages than the TLB holds does the same.
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "machine.h"
-#include "fault/tlb.h"
+#include "pgtable/tlb.h"
 
 static void tlb_protocol_choose(void)
 {

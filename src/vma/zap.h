@@ -1,5 +1,5 @@
 /*
- * pgtable/zap.h - tearing down the ptes of a range.
+ * vma/zap.h - tearing down the ptes of a range.
  *
  * Models: mm/memory.c zap_page_range(), zap_pte_range(), struct
  * zap_details, struct mmu_gather (2.6.11).
