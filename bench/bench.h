@@ -112,6 +112,9 @@ extern const struct side fault_cow_objvm, fault_cow_kernel;
 extern const struct side munmap_objvm, munmap_kernel;
 extern const struct side truncate_objvm, truncate_kernel;
 extern const struct side fork_objvm, fork_kernel;
+/* objvm against objvm: one reverse-map scheme against another. */
+extern const struct side rmap_share_objrmap, rmap_share_list,
+	rmap_share_ptechain;
 
 /* Shrinks per repetition of the truncate figure with @k mappings. */
 unsigned long truncate_iters(long k);
