@@ -48,8 +48,11 @@ struct anon_vma {
 	atomic_int refcount;   /* VMAs on head + transient users */
 };
 
+struct vm_operations; /* fault/fault.h: how this VMA's pages come in */
+
 struct vma {
 	struct mm *mm;
+	const struct vm_operations *vm_ops; /* by kind: anon, file, shmem */
 	uint64_t start, end; /* [start, end), page aligned */
 	unsigned long flags; /* VM_* */
 	pgoff_t pgoff;       /* file page at start (anon: start >> 12) */

@@ -19,8 +19,10 @@
 
 #include "machine.h"
 #include "pgtable/tlb.h"
+#include "fault/fault.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
+#include "reclaim/reclaim.h"
 #include "rmap/rmap.h"
 #include "swap/swap.h"
 #include "task/task.h"
@@ -177,6 +179,10 @@ static void check_vmas(struct checker *c, struct task *t)
 		if (vma->mm != mm)
 			fail(c, "M1 task %d: VMA 0x%llx has a foreign mm",
 			     t->pid, (unsigned long long)vma->start);
+		if (vma->vm_ops != vm_ops_for(vma->file))
+			fail(c, "M1 task %d: VMA 0x%llx has the %s operations",
+			     t->pid, (unsigned long long)vma->start,
+			     vma->vm_ops ? vma->vm_ops->name : "no");
 		prev = vma;
 	}
 	/* The limit binds new VMAs only: it may have been lowered since. */
@@ -502,6 +508,9 @@ int check_machine(struct objvm *vm, char *buf, size_t len)
 
 	if (len)
 		buf[0] = '\0';
+	/* The background reclaimer is the one thread a single-threaded user
+	 * does not quiesce: let it finish its pass first. */
+	kswapd_wait_idle(vm);
 	c.ptes = calloc(vm->nr_frames, sizeof(*c.ptes));
 	if (vm->swap)
 		c.swap_ptes = calloc(vm->swap->nr_slots, sizeof(*c.swap_ptes));

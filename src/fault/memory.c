@@ -53,12 +53,13 @@ static void finish_fault(struct mm *mm, uint64_t addr, pte_t *ptep, bool write)
 }
 
 static enum fault_result do_anonymous_page(struct mm *mm, struct vma *vma,
-					   uint64_t addr, pte_t *ptep,
-					   bool write)
+					   uint64_t addr, pte_t orig,
+					   pgoff_t pgoff, bool write)
 {
 	struct objvm *vm = mm->vm;
 	struct page *page;
 	pte_t prot = vm_page_prot(vma->flags);
+	pte_t *ptep = pte_offset(mm, addr);
 
 	if (!write) {
 		/* Untouched memory reads as the shared zero page. */
@@ -212,7 +213,8 @@ static enum fault_result do_file_page(struct mm *mm, struct vma *vma,
 		count_event(mm->vm, fault_sigbus);
 		return VM_FAULT_SIGBUS;
 	}
-	return do_no_page(mm, vma, addr, pte, pte_to_pgoff(pte), write);
+	return vma->vm_ops->nopage(mm, vma, addr, pte, pte_to_pgoff(pte),
+				   write);
 }
 
 /*
@@ -376,12 +378,9 @@ static enum fault_result handle_pte_fault(struct mm *mm, struct vma *vma,
 						   : VM_FAULT_OOM;
 	}
 	pte = pte_read(ptep);
-	if (pte_none(pte)) {
-		if (vma_is_anonymous(vma))
-			return do_anonymous_page(mm, vma, addr, ptep, write);
-		return do_no_page(mm, vma, addr, pte,
-				  linear_page_index(vma, addr), write);
-	}
+	if (pte_none(pte))
+		return vma->vm_ops->nopage(mm, vma, addr, pte,
+					   linear_page_index(vma, addr), write);
 	if (pte_file(pte))
 		return do_file_page(mm, vma, addr, pte, write);
 	if (pte_swap(pte))
@@ -391,6 +390,32 @@ static enum fault_result handle_pte_fault(struct mm *mm, struct vma *vma,
 	finish_fault(mm, addr, ptep, write);
 	vm_unlock(&mm->page_table_lock);
 	return VM_FAULT_MINOR;
+}
+
+const struct vm_operations anon_vm_ops = {
+	.name = "anon",
+	.nopage = do_anonymous_page,
+};
+
+/* A file mapping and a shared anonymous one (a shmem file) fault alike;
+ * the difference is below, in the shmem store. */
+const struct vm_operations file_vm_ops = {
+	.name = "file",
+	.nopage = do_no_page,
+};
+
+const struct vm_operations shmem_vm_ops = {
+	.name = "shmem",
+	.nopage = do_no_page,
+};
+
+const struct vm_operations *vm_ops_for(const struct file *file)
+{
+	if (!file)
+		return &anon_vm_ops;
+	if (file->inode->backing == BACKING_SHMEM)
+		return &shmem_vm_ops;
+	return &file_vm_ops;
 }
 
 enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,

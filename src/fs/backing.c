@@ -339,23 +339,27 @@ static int shmem_write(struct inode *inode, pgoff_t index, const void *src)
 	return err;
 }
 
-/* Frees the slots of pages at or past index @first. */
+/* Frees the slots of pages at or past index @first (the swap lock ranks
+ * above blocks_lock: the slots go after it is dropped). */
 static void shmem_drop_from(struct inode *inode, pgoff_t first)
 {
 	void *entries[16];
 	uint64_t idx[16];
 	unsigned int i, n;
 
-	vm_lock(&inode->blocks_lock);
-	while ((n = radix_tree_gang_lookup(&inode->blocks, entries, idx, first,
-					   ARRAY_SIZE(entries)))) {
-		for (i = 0; i < n; i++) {
+	for (;;) {
+		vm_lock(&inode->blocks_lock);
+		n = radix_tree_gang_lookup(&inode->blocks, entries, idx, first,
+					   ARRAY_SIZE(entries));
+		for (i = 0; i < n; i++)
 			radix_tree_delete(&inode->blocks, idx[i]);
+		vm_unlock(&inode->blocks_lock);
+		if (!n)
+			return;
+		for (i = 0; i < n; i++)
 			swap_free(inode->vm, (unsigned long)entries[i] - 1);
-		}
 		first = idx[n - 1] + 1;
 	}
-	vm_unlock(&inode->blocks_lock);
 }
 
 /* --- the store of an inode ------------------------------------------------ */

@@ -111,10 +111,12 @@ struct page *find_get_page(struct address_space *mapping, pgoff_t index)
 int add_to_page_cache(struct page *page, struct address_space *mapping,
 		      pgoff_t index)
 {
+	bool refault = false;
 	int err;
 
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
 	VM_BUG_ON_PAGE(page->mapping != NULL, page);
+
 	vm_lock(&mapping->tree_lock);
 	err = radix_tree_insert(&mapping->page_tree, index, page);
 	if (!err) {
@@ -122,10 +124,13 @@ int add_to_page_cache(struct page *page, struct address_space *mapping,
 		page->mapping = mapping;
 		page->index = index;
 		mapping->nrpages++;
+		refault = radix_tree_delete(&mapping->shadows, index) != NULL;
 	}
 	vm_unlock(&mapping->tree_lock);
 	if (!err) {
 		count_event(mapping_vm(mapping), pagecache_add);
+		if (refault)
+			count_event(mapping_vm(mapping), refault);
 		lru_cache_add(mapping_vm(mapping), page);
 	}
 	return err;
@@ -152,6 +157,8 @@ bool remove_mapping_page(struct address_space *mapping, struct page *page)
 	}
 	old = radix_tree_delete(&mapping->page_tree, page->index);
 	VM_BUG_ON_PAGE(old != page, page);
+	/* A shadow that cannot be had (no memory) only loses a count. */
+	(void)radix_tree_insert(&mapping->shadows, page->index, (void *)1);
 	page->mapping = NULL;
 	mapping->nrpages--;
 	vm_unlock(&mapping->tree_lock);

@@ -53,6 +53,9 @@ struct address_space {
 	struct vm_lock tree_lock;
 	struct radix_tree_root page_tree; /* index -> struct page */
 	unsigned long nrpages;
+	/* Indices whose page reclaim evicted: a page read in again there
+	 * is a refault (Linux keeps shadow entries in the page tree). */
+	struct radix_tree_root shadows;
 
 	/* LOCK_I_MMAP (i_mmap_lock): */
 	struct vm_lock i_mmap_lock;
@@ -168,7 +171,8 @@ int filemap_write_range(struct address_space *mapping, pgoff_t first,
 			pgoff_t last);
 
 /* Reclaim: removes locked, clean @page if only the cache and the caller
- * hold it; whether it did. */
+ * hold it, leaving a shadow so a later read counts as a refault; whether
+ * it did. */
 bool remove_mapping_page(struct address_space *mapping, struct page *page);
 
 /* Removes a locked page from the cache (truncate, invalidate, drop). */

@@ -293,6 +293,7 @@ static struct inode *inode_alloc(struct objvm *vm, enum backing_kind backing)
 	mapping->host = inode;
 	vm_lock_init(&mapping->tree_lock, LOCK_PAGECACHE);
 	radix_tree_init(&mapping->page_tree);
+	radix_tree_init(&mapping->shadows);
 	vm_lock_init(&mapping->i_mmap_lock, LOCK_I_MMAP);
 	itree_init(&mapping->i_mmap);
 	list_init(&mapping->i_mmap_list);
@@ -308,6 +309,7 @@ static void inode_free(struct inode *inode)
 {
 	VM_BUG_ON(inode->mapping.nrpages != 0);
 	radix_tree_destroy(&inode->mapping.page_tree);
+	radix_tree_destroy(&inode->mapping.shadows);
 	vm_lock_destroy(&inode->mapping.tree_lock);
 	vm_lock_destroy(&inode->mapping.i_mmap_lock);
 	vm_lock_destroy(&inode->blocks_lock);

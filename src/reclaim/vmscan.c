@@ -302,7 +302,9 @@ static void shrink_zone(struct objvm *vm, struct scan_control *sc,
 			refill_inactive(vm, n, sc);
 		}
 		if (nr_inactive) {
-			n = MIN(nr_inactive, SWAP_CLUSTER_MAX);
+			/* Never more than asked: `reclaim N` frees at most N. */
+			n = MIN(MIN(nr_inactive, SWAP_CLUSTER_MAX),
+				wanted - sc->nr_reclaimed);
 			nr_inactive -= n;
 			shrink_cache(vm, n, sc);
 			if (sc->nr_reclaimed >= wanted)

@@ -307,6 +307,7 @@ static int mmap_region(struct mm *mm, uint64_t addr, uint64_t len,
 	vma->flags = vm_flags;
 	vma->pgoff = pgoff;
 	vma->file = file;
+	vma->vm_ops = vm_ops_for(file);
 	if (file)
 		get_file(file);
 	vma_link(mm, vma);

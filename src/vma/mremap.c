@@ -107,6 +107,7 @@ static int move_vma(struct mm *mm, struct vma *vma, uint64_t old_addr,
 	if (!vma->file && !vma->anon_vma)
 		new->pgoff = new_addr >> PAGE_SHIFT;
 	new->file = vma->file;
+	new->vm_ops = vma->vm_ops;
 	new->anon_vma = vma->anon_vma;
 	new->anon_key = vma->anon_key;
 	new->anon_forked = vma->anon_forked;
