@@ -505,17 +505,36 @@ START_TEST(stats_names)
 	const struct scn_cmd *c = one("stats");
 
 	ck_assert_uint_eq(c->u.stats.nr, 0);
-	c = one("stats pgfault faults.file");
+	c = one("stats fault_cow truncate_unmap");
 	ck_assert_uint_eq(c->u.stats.nr, 2);
-	ck_assert_str_eq(c->u.stats.names[0], "pgfault");
-	ck_assert_str_eq(c->u.stats.names[1], "faults.file");
-	err("stats a=1", 1, 7, "bad counter name 'a=1'");
+	ck_assert_str_eq(c->u.stats.names[0], "fault_cow");
+	ck_assert_str_eq(c->u.stats.names[1], "truncate_unmap");
+	/* Names come from libobjvm's table, checked before anything runs. */
+	err("stats fault_cow pgfault", 1, 17,
+	    "unknown counter 'pgfault' (objvm help stats)");
+	err("stats a=1", 1, 7, "unknown counter 'a=1' (objvm help stats)");
 	err("check now", 1, 7, "unexpected argument 'now'");
 	err("drop_caches 1", 1, 13, "unexpected argument '1'");
 }
 END_TEST
 
 /* --- file commands ------------------------------------------------------- */
+
+START_TEST(ptes_forms)
+{
+	const struct scn_cmd *c = one("A: ptes W+1p 4p");
+
+	ck_assert_int_eq(c->verb, SCN_PTES);
+	ck_assert_str_eq(c->u.range.addr.name, "W");
+	ck_assert_uint_eq(c->u.range.len, 16384);
+	c = one("A: ptes 0x10000 1G");
+	ck_assert_uint_eq(c->u.range.len, 1ULL << 30);
+	err("A: ptes W 0x40001000", 1, 11,
+	    "LEN of ptes is at most 1G (262144 pages)");
+	err("A: ptes W", 1, 10, "missing LEN");
+	err("ptes W 1p", 1, 1, "'ptes' needs a task: T: ptes ADDR LEN");
+}
+END_TEST
 
 START_TEST(open_forms)
 {
@@ -734,6 +753,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(cmd, sysctl_forms);
 	tcase_add_test(cmd, spawn_options);
 	tcase_add_test(cmd, stats_names);
+	tcase_add_test(cmd, ptes_forms);
 	tcase_add_test(cmd, open_forms);
 	tcase_add_test(cmd, open_bad);
 	tcase_add_test(cmd, file_commands);

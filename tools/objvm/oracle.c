@@ -401,7 +401,7 @@ static bool must_skip(const struct octx *c, const struct otask *t,
 	if (t->state == OT_SKIPPED || !names_clean(t, cmd))
 		return true;
 	switch (cmd->verb) {
-	case SCN_MAPS:
+	case SCN_PTES:
 		return true;
 	case SCN_MMAP:
 		if (cmd->u.mmap.flags & SCN_MAP_NONLINEAR)

@@ -11,7 +11,9 @@
  * part of a token that is wrong, such as one flag of a comma list); a line
  * records at most one error and parsing goes on with the next line.
  *
- * This file calls nothing from libobjvm: the kernel oracle shares it.
+ * The kernel oracle shares this file.  The only thing it asks libobjvm is
+ * the table of counter names, so that `stats NAME` with an unknown NAME
+ * is refused before anything runs.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "objvm.h"
 #include "scenario.h"
 
 #define ARENA_BLOCK 8192
@@ -951,6 +954,17 @@ static int parse_reclaim(struct cursor *c, struct scn_cmd *cmd)
 	return get_uint(c, "N", &cmd->u.reclaim);
 }
 
+/* Is @name a counter of libobjvm's table (objvm_stat_name())? */
+static bool stat_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < objvm_stat_count(); i++)
+		if (strcmp(objvm_stat_name(i), name) == 0)
+			return true;
+	return false;
+}
+
 static int parse_stats(struct cursor *c, struct scn_cmd *cmd)
 {
 	size_t n = c->p->nr_toks - c->i, i;
@@ -964,10 +978,11 @@ static int parse_stats(struct cursor *c, struct scn_cmd *cmd)
 
 		if (!t)
 			return -1;
-		if (!is_key(t->text, t->len))
-			return perr(c->p, t->raw, "bad counter name '%.*s'",
-				    qlen(t->len), t->text);
 		names[i] = arena_strndup(c->p->script, t->text, t->len);
+		if (!stat_known(names[i]))
+			return perr(c->p, t->raw,
+				    "unknown counter '%.*s' (objvm help stats)",
+				    qlen(t->len), t->text);
 	}
 	cmd->u.stats.names = names;
 	cmd->u.stats.nr = n;
@@ -1277,6 +1292,21 @@ static int parse_fork(struct cursor *c, struct scn_cmd *cmd)
 	return get_name(c, "C", &cmd->u.child);
 }
 
+static int parse_ptes(struct cursor *c, struct scn_cmd *cmd)
+{
+	const struct tok *t;
+
+	if (get_addr(c, &cmd->u.range.addr))
+		return -1;
+	t = peek(c);
+	if (get_uint(c, "LEN", &cmd->u.range.len))
+		return -1;
+	if (cmd->u.range.len > SCN_PTES_MAX)
+		return perr(c->p, t->raw,
+			    "LEN of ptes is at most 1G (262144 pages)");
+	return 0;
+}
+
 static parse_fn *const parsers[SCN_NR_VERBS] = {
 	[SCN_MACHINE] = parse_machine,
 	[SCN_SYSCTL] = parse_sysctl,
@@ -1309,6 +1339,7 @@ static parse_fn *const parsers[SCN_NR_VERBS] = {
 	[SCN_FORK] = parse_fork,
 	[SCN_EXIT] = parse_none,
 	[SCN_MAPS] = parse_none,
+	[SCN_PTES] = parse_ptes,
 };
 
 /* --- lines and files ---------------------------------------------------- */

@@ -44,6 +44,7 @@ struct run_task {
 	size_t nr_fds;
 	struct run_map *maps;
 	size_t nr_maps;
+	char *shown; /* --show: the picture printed last (show.c), or NULL */
 };
 
 struct run_ctx {
@@ -88,6 +89,19 @@ void put_errno(struct result *res, long err);
  * Return: true for ok.
  */
 bool machine_check(struct run_ctx *ctx, struct result *res);
+
+/* --- show.c: maps, ptes and --show -------------------------------------- */
+
+/* The `ptes` character for an enum objvm_pte_state. */
+char pte_char(unsigned int state);
+/* maps_put - append VMA @mi as `START-END PERMS OFFSET NAME`, after a
+ * ` ; ` unless it is the first (@nr == 0). */
+void maps_put(const struct run_task *t, const struct objvm_map_info *mi,
+	      unsigned int nr, struct result *res);
+command_fn cmd_ptes;
+/* show_changes - print the VMAs and pte strips of every task whose
+ * picture changed since the last call (`objvm run --show`). */
+void show_changes(struct run_ctx *ctx, FILE *out);
 
 /* --- tasks.c ------------------------------------------------------------ */
 

@@ -31,6 +31,7 @@
 #define SCN_PAGE_SIZE  4096ULL      /* the `p` suffix */
 #define SCN_HPAGE_SIZE (2ULL << 20) /* the `h` suffix */
 #define SCN_MAX_ERRORS 50           /* per file; more are not recorded */
+#define SCN_PTES_MAX   (1ULL << 30) /* the longest range `ptes` shows */
 
 /* Whether a command is machine-wide or written `T: verb ...`. */
 enum scn_scope {
@@ -101,7 +102,9 @@ enum scn_scope {
 	  "create task C with a copy-on-write copy of this task")              \
 	X(EXIT, exit, SCN_TASK, "",                                            \
 	  "release the task's address space and descriptors")                  \
-	X(MAPS, maps, SCN_TASK, "", "list the task's VMAs")
+	X(MAPS, maps, SCN_TASK, "", "list the task's VMAs")                  \
+	X(PTES, ptes, SCN_TASK, "ADDR LEN",                                    \
+	  "print one character per page: the state of its pte (objvm only)")
 
 enum scn_verb {
 #define SCN_VERB_ENUM(id, word, scope, usage, help) SCN_##id,
