@@ -21,13 +21,17 @@ OBJVM_DEBUG ?= 1
 OPT ?= -O2
 SAN ?=
 
+# The objvm command also writes JSON (tools/objvm/json.c).
+JSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
+JSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter
 ifeq ($(CI),true)
 WARN += -Werror
 endif
 CFLAGS := -std=gnu11 $(OPT) -g $(WARN) -fvisibility=hidden -fPIC -pthread \
-	-DOBJVM_DEBUG=$(OBJVM_DEBUG) -Iinclude -Isrc $(SAN) $(EXTRA_CFLAGS)
+	-DOBJVM_DEBUG=$(OBJVM_DEBUG) -Iinclude -Isrc $(JSON_CFLAGS) $(SAN) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(SAN) $(EXTRA_LDFLAGS)
 LIBS := -lbsd
 
@@ -59,7 +63,7 @@ $(B)/libobjvm.so: $(LIB_OBJ)
 	$(CC) -shared -Wl,-soname,libobjvm.so.0 $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/objvm: $(CLI_OBJ) $(B)/libobjvm.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libobjvm.a $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libobjvm.a $(LIBS) $(JSON_LIBS)
 
 # Unit tests use Check; they may include a module's .c to reach statics.
 $(B)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(B)/libobjvm.a
@@ -108,7 +112,7 @@ soak: all
 
 FUZZ_B := build-fuzz
 FUZZ_TIME ?= 60
-FUZZ_CLI := parse result commands tasks run show
+FUZZ_CLI := parse result commands tasks run show json
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
@@ -126,13 +130,13 @@ $(B)/fuzz_replay: fuzz/replay.c fuzz/fuzz_scenario.c $(B)/libobjvm.a \
 		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o)
 	$(CC) $(CFLAGS) -Itools/objvm -o $@ fuzz/replay.c fuzz/fuzz_scenario.c \
 		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o) $(B)/libobjvm.a \
-		$(LDFLAGS) $(LIBS)
+		$(LDFLAGS) $(LIBS) $(JSON_LIBS)
 
 $(B)/fuzz_scenario: fuzz/fuzz_scenario.c $(B)/libobjvm.a \
 		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itools/objvm -o $@ $< \
 		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o) $(B)/libobjvm.a \
-		$(LDFLAGS) $(LIBS)
+		$(LDFLAGS) $(LIBS) $(JSON_LIBS)
 
 man: $(B)/objvm.1
 

@@ -96,6 +96,9 @@ static void objvm_side(const struct scn_script *script, struct run_ctx *ctx,
 /* --- comparing ---------------------------------------------------------- */
 
 static FILE *msgs; /* where differences are printed: stdout, or nowhere */
+/* --format=json: a JSON object per command and per scenario (json.c). */
+static struct json_out json_out;
+static struct json_out *json;
 
 /* The first difference of the last scenario, for --reduce. */
 static struct {
@@ -232,6 +235,14 @@ static bool compare_lines(const struct scn_script *script, const char *text,
 		const struct scn_cmd *cmd = &script->cmds[i];
 		unsigned int line = cmd->line;
 
+		if (k->flags & ORACLE_REFUSED) {
+			fprintf(msgs,
+				"%s:%u: the oracle refused this line (safety); "
+				"later lines are not compared\n",
+				script->file, line);
+			*stopped = true;
+			break;
+		}
 		nonlinear_note(&nonlinear, cmd, mine[i]);
 		if (cmd->verb == SCN_MAPS &&
 		    (nonlinear.nr == NONLINEAR_MAX ||
@@ -241,19 +252,20 @@ static bool compare_lines(const struct scn_script *script, const char *text,
 					"%s:%u: not compared (a nonlinear "
 					"mapping)\n",
 					script->file, line);
+			if (json)
+				json_diff_line(json, cmd, mine[i], k->text,
+					       false, true);
 			continue;
 		}
-
-		if (k->flags & ORACLE_REFUSED) {
-			fprintf(msgs,
-				"%s:%u: the oracle refused this line (safety); "
-				"later lines are not compared\n",
-				script->file, line);
-			*stopped = true;
-			break;
-		}
-		if (k->flags & ORACLE_SKIP)
+		if (k->flags & ORACLE_SKIP) {
+			if (json)
+				json_diff_line(json, cmd, mine[i], k->text,
+					       false, true);
 			continue;
+		}
+		if (json)
+			json_diff_line(json, cmd, mine[i], k->text, true,
+				       same_result(cmd, mine[i], k->text));
 		if (same_result(cmd, mine[i], k->text)) {
 			if (verbose)
 				fprintf(msgs, "%s:%u: %s\n", script->file, line,
@@ -619,17 +631,21 @@ static void count(const char *name, bool differ, const struct diff_opts *o,
 
 	fclose(msgs);
 	msgs = stdout;
-	if ((differ && !k) || o->verbose)
+	if (((differ && !k) || o->verbose) && !json)
 		fwrite(msg_buf, 1, msg_len, stdout);
 	free(msg_buf);
 	msg_buf = NULL;
 	n->scenarios++;
-	if (k) {
+	if (k)
 		n->known++;
-		printf("%s: known difference %s\n", name, k->id);
-	} else if (differ) {
+	else if (differ)
 		n->differing++;
+	if (json) {
+		json_diff_summary(json, name, differ && !k, k ? k->id : NULL);
+		return;
 	}
+	if (k)
+		printf("%s: known difference %s\n", name, k->id);
 	if (o->status)
 		printf("%s %s\n", differ && !k ? "fail" : "pass", name);
 }
@@ -737,9 +753,10 @@ static int reduce(const char *path, const struct diff_opts *o)
 /* --- options and the main loop ------------------------------------------ */
 
 static const char diff_usage[] = "usage: objvm diff [-v] [--status] "
-				 "[--check=each|end|off] "
+				 "[--check=each|end|off] [--format=text|json] "
 				 "[--known=FILE] FILE...\n"
 				 "       objvm diff [-v] [--status] "
+				 "[--format=text|json] "
 				 "[--known=FILE] [--save=DIR] "
 				 "--seeds=A-B [--ops=K] [--tasks=T]\n"
 				 "       objvm diff --reduce FILE\n"
@@ -867,6 +884,11 @@ int diff_main(int argc, char **argv)
 				return 2;
 		} else if (strcmp(arg, "--status") == 0) {
 			o.status = true;
+		} else if (strcmp(arg, "--format=json") == 0) {
+			json_out.out = stdout;
+			json = &json_out;
+		} else if (strcmp(arg, "--format=text") == 0) {
+			json = NULL;
 		} else if (strcmp(arg, "--reduce") == 0) {
 			do_reduce = true;
 		} else if (strcmp(arg, "-h") == 0 ||
@@ -942,7 +964,8 @@ int diff_main(int argc, char **argv)
 	free_known(&o);
 	if (!ok)
 		return 2;
-	printf("diff: %lu scenarios, %lu differ, %lu known\n", n.scenarios,
-	       n.differing, n.known);
+	if (!json)
+		printf("diff: %lu scenarios, %lu differ, %lu known\n",
+		       n.scenarios, n.differing, n.known);
 	return n.differing ? 1 : 0;
 }

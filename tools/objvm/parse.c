@@ -411,6 +411,8 @@ static int lex_expect(struct parser *p, const char *s, const char *end)
 		s++;
 	for (e = q; e > s && is_blank(e[-1]); e--)
 		;
+	if (e == s)
+		return perr(p, p->arrow, "empty expectation after '=>'");
 	p->expect = arena_strndup(p->script, s, (size_t)(e - s));
 	return 0;
 }
@@ -1422,6 +1424,8 @@ static void parse_line(struct parser *p, const char *s, const char *end)
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.line = p->lineno;
 	cmd.expect = p->expect;
+	cmd.text = arena_strndup(script, p->toks[0].raw,
+				 (size_t)(p->end - p->toks[0].raw));
 	if (parse_command(p, &cmd) == 0) {
 		script->cmds = xrealloc(script->cmds,
 					(script->nr_cmds + 1) * sizeof(cmd));

@@ -103,6 +103,27 @@ command_fn cmd_ptes;
  * picture changed since the last call (`objvm run --show`). */
 void show_changes(struct run_ctx *ctx, FILE *out);
 
+/* --- json.c: --format=json ---------------------------------------------- */
+
+struct json_out {
+	FILE *out;
+	unsigned long passed, failed; /* commands so far in this file */
+	unsigned long skipped;        /* diff: lines not compared */
+};
+
+/* json_command - one command's object: its line, text, result, the
+ * expectation (or NULL) and whether it held. */
+void json_command(struct json_out *j, unsigned int line, const char *command,
+		  const char *result, const char *expected, bool ok);
+/* json_summary - the totals of @file and @vm's counters (@vm may be NULL:
+ * "stats":null); resets the totals. */
+void json_summary(struct json_out *j, const char *file, struct objvm *vm);
+/* `objvm diff`: one command's two results, and a scenario's outcome. */
+void json_diff_line(struct json_out *j, const struct scn_cmd *cmd,
+		    const char *mine, const char *kern, bool compared, bool ok);
+void json_diff_summary(struct json_out *j, const char *file, bool differ,
+		       const char *known);
+
 /* --- tasks.c ------------------------------------------------------------ */
 
 struct run_task *task_find(const struct run_ctx *ctx, const char *name);

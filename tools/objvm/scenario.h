@@ -314,6 +314,7 @@ struct scn_cmd {
 	enum scn_verb verb;
 	const char *task;   /* T of `T: verb`; NULL for SCN_GLOBAL verbs */
 	const char *expect; /* text after `=>`, blanks trimmed; NULL if none */
+	const char *text;   /* the command as written, without `=>` or comment */
 	union {
 		struct scn_machine machine;
 		struct scn_sysctl sysctl;

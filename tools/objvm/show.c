@@ -91,54 +91,75 @@ static char group_char(const unsigned char *vec, uint64_t i, uint64_t j)
 	return pte_char(vec[i]);
 }
 
-struct show_walk {
-	const struct run_task *t;
-	struct result *res;
-	unsigned int nr;
+/* The VMAs of a task, copied out of objvm_maps() (whose callback runs
+ * under the task's mmap lock, so objvm_ptes() cannot be called there). */
+struct vma_list {
+	struct objvm_map_info *v;
+	size_t nr, cap;
 };
 
-static int show_one(void *arg, const struct objvm_map_info *mi)
+static int collect_one(void *arg, const struct objvm_map_info *mi)
 {
-	struct show_walk *w = arg;
+	struct vma_list *l = arg;
+	struct objvm_map_info *p;
+
+	if (l->nr == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		p = realloc(l->v, l->cap * sizeof(*p));
+		if (!p)
+			return -1;
+		l->v = p;
+	}
+	l->v[l->nr] = *mi;
+	l->v[l->nr].path = mi->path ? strdup(mi->path) : NULL;
+	l->nr++;
+	return 0;
+}
+
+/* One VMA and its strip of page states. */
+static void show_one(const struct run_task *t, const struct objvm_map_info *mi,
+		     struct result *res)
+{
 	uint64_t pages = (mi->end - mi->start) / OBJVM_PAGE_SIZE, per, i;
 	unsigned char *vec = malloc(pages ? pages : 1);
 	struct result line = {0};
 
-	if (!vec)
-		return -1;
 	result_reset(&line);
-	maps_put(w->t, mi, 0, &line);
-	result_printf(w->res, "    %s\n      ", line.buf);
+	maps_put(t, mi, 0, &line);
+	result_printf(res, "    %s\n      ", line.buf);
 	result_free(&line);
-	if (objvm_ptes(w->t->task, mi->start, mi->end - mi->start, vec) < 0) {
+	if (!vec || objvm_ptes(t->task, mi->start, mi->end - mi->start, vec)) {
+		result_printf(res, "(no page states)\n");
 		free(vec);
-		return -1;
+		return;
 	}
 	per = (pages + SHOW_STRIP - 1) / SHOW_STRIP;
 	for (i = 0; i < pages; i += per)
-		result_printf(w->res, "%c",
+		result_printf(res, "%c",
 			      group_char(vec, i, i + per < pages ? i + per
 								 : pages));
 	if (per > 1)
-		result_printf(w->res, "  (%" PRIu64 " pages, %" PRIu64
-				      " a character)",
+		result_printf(res, "  %" PRIu64 " pages, %" PRIu64 " a character",
 			      pages, per);
-	else
-		result_printf(w->res, "  (%" PRIu64 " pages)", pages);
-	result_printf(w->res, "\n");
+	result_printf(res, "\n");
 	free(vec);
-	w->nr++;
-	return 0;
 }
 
 /* The picture of @t's address space, in @res. */
 static void show_task(const struct run_task *t, struct result *res)
 {
-	struct show_walk w = {t, res, 0};
+	struct vma_list l = {NULL, 0, 0};
+	size_t i;
 
 	result_reset(res);
-	if (objvm_maps(t->task, show_one, &w) < 0 || w.nr == 0)
+	objvm_maps(t->task, collect_one, &l);
+	if (l.nr == 0)
 		result_printf(res, "    (no VMAs)\n");
+	for (i = 0; i < l.nr; i++) {
+		show_one(t, &l.v[i], res);
+		free((char *)l.v[i].path);
+	}
+	free(l.v);
 }
 
 void show_changes(struct run_ctx *ctx, FILE *out)
