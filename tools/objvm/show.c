@@ -120,27 +120,25 @@ static int collect_one(void *arg, const struct objvm_map_info *mi)
 static void show_one(const struct run_task *t, const struct objvm_map_info *mi,
 		     struct result *res)
 {
-	uint64_t pages = (mi->end - mi->start) / OBJVM_PAGE_SIZE, per, i;
+	uint64_t pages = (mi->end - mi->start) / OBJVM_PAGE_SIZE, i;
+	uint64_t per = (pages + SHOW_STRIP - 1) / SHOW_STRIP;
 	unsigned char *vec = malloc(pages ? pages : 1);
-	struct result line = {0};
 
-	result_reset(&line);
-	maps_put(t, mi, 0, &line);
-	result_printf(res, "    %s\n      ", line.buf);
-	result_free(&line);
+	result_printf(res, "    ");
+	maps_put(t, mi, 0, res);
+	if (per > 1)
+		result_printf(res, "  (%" PRIu64 " pages, %" PRIu64 " each)",
+			      pages, per);
+	result_printf(res, "\n      ");
 	if (!vec || objvm_ptes(t->task, mi->start, mi->end - mi->start, vec)) {
 		result_printf(res, "(no page states)\n");
 		free(vec);
 		return;
 	}
-	per = (pages + SHOW_STRIP - 1) / SHOW_STRIP;
 	for (i = 0; i < pages; i += per)
 		result_printf(res, "%c",
 			      group_char(vec, i, i + per < pages ? i + per
 								 : pages));
-	if (per > 1)
-		result_printf(res, "  %" PRIu64 " pages, %" PRIu64 " a character",
-			      pages, per);
 	result_printf(res, "\n");
 	free(vec);
 }
