@@ -207,8 +207,10 @@ static void add_error(struct scn_script *s, unsigned int line, unsigned int col,
 {
 	struct scn_error *e;
 
-	if (s->nr_errors == SCN_MAX_ERRORS)
+	if (s->nr_errors == SCN_MAX_ERRORS) {
+		s->nr_dropped++;
 		return;
+	}
 	if (!s->errors)
 		s->errors = xrealloc(NULL, SCN_MAX_ERRORS * sizeof(*e));
 	e = &s->errors[s->nr_errors++];
@@ -618,6 +620,10 @@ static int parse_fill(struct parser *p, const struct tok *t,
 	if (b > 255)
 		return perr(p, args[0],
 			    "fill byte %" PRIu64 " out of range 0..255", b);
+	if (out->len > SCN_DATA_MAX)
+		return perr(p, args[1],
+			    "fill length %" PRIu64 " is over the limit of 1G",
+			    out->len);
 	out->kind = SCN_DATA_FILL;
 	out->fill = (unsigned char)b;
 	return 0;
@@ -635,6 +641,10 @@ static int parse_pattern(struct parser *p, const struct tok *t,
 	if (out->len % 8)
 		return perr(p, arg,
 			    "pattern length %" PRIu64 " is not a multiple of 8",
+			    out->len);
+	if (out->len > SCN_DATA_MAX)
+		return perr(p, arg,
+			    "pattern length %" PRIu64 " is over the limit of 1G",
 			    out->len);
 	out->kind = SCN_DATA_PATTERN;
 	return 0;
@@ -868,7 +878,15 @@ static int machine_option(struct parser *p, const struct tok *t,
 	vlen = t->len - (size_t)(v - t->text);
 	switch (k->value) {
 	case SCN_MACHINE_MEM:
-		return parse_uint(p, v, vlen, &m->mem);
+		if (parse_uint(p, v, vlen, &m->mem))
+			return -1;
+		if (m->mem < SCN_MEM_MIN || m->mem > SCN_MEM_MAX ||
+		    m->mem % SCN_PAGE_SIZE)
+			return perr(p, v,
+				    "mem=%.*s out of range: 64K..64G, a "
+				    "multiple of 4K",
+				    qlen(vlen), v);
+		return 0;
 	case SCN_MACHINE_SWAP:
 		return parse_uint(p, v, vlen, &m->swap);
 	case SCN_MACHINE_HUGEPAGES:
@@ -1442,7 +1460,7 @@ int scn_parse(struct scn_script *script, const char *file, const char *text,
 
 	memset(script, 0, sizeof(*script));
 	script->file = arena_strndup(script, file, strlen(file));
-	while (s < end && script->nr_errors < SCN_MAX_ERRORS) {
+	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *eol = nl ? nl : end;
 
@@ -1512,6 +1530,19 @@ int scn_parse_file(struct scn_script *script, const char *path)
 	return rc;
 }
 
+/* @msg with control bytes (a terminal escape, say) written as \xHH. */
+static void print_escaped(FILE *out, const char *msg)
+{
+	for (; *msg; msg++) {
+		unsigned char c = (unsigned char)*msg;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
 void scn_print_errors(const struct scn_script *script, FILE *out)
 {
 	size_t i;
@@ -1520,11 +1551,16 @@ void scn_print_errors(const struct scn_script *script, FILE *out)
 		const struct scn_error *e = &script->errors[i];
 
 		if (e->line)
-			fprintf(out, "%s:%u:%u: %s\n", script->file, e->line,
-				e->col, e->msg);
+			fprintf(out, "%s:%u:%u: ", script->file, e->line,
+				e->col);
 		else
-			fprintf(out, "%s: %s\n", script->file, e->msg);
+			fprintf(out, "objvm: %s: ", script->file);
+		print_escaped(out, e->msg);
+		fputc('\n', out);
 	}
+	if (script->nr_dropped)
+		fprintf(out, "%s: %zu more error%s not shown\n", script->file,
+			script->nr_dropped, script->nr_dropped == 1 ? "" : "s");
 }
 
 void scn_free(struct scn_script *script)

@@ -103,6 +103,17 @@ command_fn cmd_ptes;
  * picture changed since the last call (`objvm run --show`). */
 void show_changes(struct run_ctx *ctx, FILE *out);
 
+/* --- help.c: objvm help ------------------------------------------------- */
+
+/* `T: verb ARGS` or `verb ARGS`, as the usage of a scenario command. */
+void help_usage(FILE *out, enum scn_verb verb);
+/* Every form, option and value of @verb, and an example. */
+void help_verb(FILE *out, enum scn_verb verb);
+/* One line per counter: its name and what it counts. */
+void help_stats(FILE *out);
+/* The options of subcommand @name, one a line (nothing if it has none). */
+void help_options(FILE *out, const char *name);
+
 /* --- json.c: --format=json ---------------------------------------------- */
 
 struct json_out {

@@ -32,6 +32,11 @@
 #define SCN_HPAGE_SIZE (2ULL << 20) /* the `h` suffix */
 #define SCN_MAX_ERRORS 50           /* per file; more are not recorded */
 #define SCN_PTES_MAX   (1ULL << 30) /* the longest range `ptes` shows */
+#define SCN_DATA_MAX   (1ULL << 30) /* the longest DATA operand */
+/* machine mem=: what objvm_create() accepts (src/machine.c; test_parse
+ * checks that the two agree). */
+#define SCN_MEM_MIN (64ULL << 10)
+#define SCN_MEM_MAX (64ULL << 30)
 
 /* Whether a command is machine-wide or written `T: verb ...`. */
 enum scn_scope {
@@ -355,7 +360,8 @@ struct scn_script {
 	struct scn_cmd *cmds;
 	size_t nr_cmds;
 	struct scn_error *errors;
-	size_t nr_errors; /* at most SCN_MAX_ERRORS are recorded */
+	size_t nr_errors;  /* at most SCN_MAX_ERRORS are recorded */
+	size_t nr_dropped; /* errors past SCN_MAX_ERRORS: counted only */
 	struct scn_arena *arena;
 };
 
@@ -372,7 +378,9 @@ int scn_parse(struct scn_script *script, const char *file, const char *text,
 /* scn_parse_file - read @path ("-": standard input) and scn_parse() it. */
 int scn_parse_file(struct scn_script *script, const char *path);
 
-/* scn_print_errors - print each error as FILE:LINE:COL: message. */
+/* scn_print_errors - print each error as FILE:LINE:COL: message (an error
+ * about the file itself as objvm: FILE: message), bytes that are not
+ * printable as \xHH, then how many errors were not recorded. */
 void scn_print_errors(const struct scn_script *script, FILE *out);
 
 void scn_free(struct scn_script *script);
