@@ -26,11 +26,13 @@ map a file or anonymous memory and bind mapping name M
   PROT   none r w x rw rx wx rwx
   FLAGS  a comma list: shared or private (exactly one), anon,
          fixed, fixed_noreplace, populate, nonblock, locked,
-         noreserve, hugetlb (not built yet), nonlinear
-         (vm.nonlinear=pinned only, not built yet)
+         noreserve, hugetlb, nonlinear (vm.nonlinear=pinned)
   F [OFF]  the descriptor and file offset (anon takes none)
   at=ADDR  the address hint (the address, with fixed)
   Result: ok (M is bound to the start and LEN), or an errno.
+
+Some of these are not built yet: README.md, \"Not built yet\", says which
+and what they answer.
 
 example:
   A: mmap W 16p rw shared F 4p

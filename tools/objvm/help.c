@@ -23,21 +23,17 @@ static const struct verb_help verb_help[SCN_NR_VERBS] = {
 	[SCN_MACHINE] = {
 		"  mem=SIZE        simulated RAM (default 64M; 64K..64G, a "
 		"multiple of 4K)\n"
-		"  swap=SIZE       swap area (default 0; swap is not built "
-		"yet)\n"
-		"  hugepages=N     huge page pool (default 0; hugetlb is not "
-		"built yet)\n"
+		"  swap=SIZE       swap area (default 0)\n"
+		"  hugepages=N     huge page pool (default 0)\n"
 		"  backing=memory  files live inside objvm (the default)\n"
 		"  backing=host:DIR  each file is a real file under DIR\n"
 		"  seed=N          seed of every random choice (default 0)\n"
 		"  Result: ok, or the errno of creating the machine.\n",
 		"machine mem=16M seed=7"},
 	[SCN_SYSCTL] = {
-		"  vm.nonlinear        pageable (emulated and pinned are not "
-		"built yet)\n"
+		"  vm.nonlinear        pageable, emulated, pinned\n"
 		"  vm.nonlinear_unprivileged  0 or 1\n"
-		"  vm.rmap             objrmap (objrmap-list and ptechain are "
-		"not built yet)\n"
+		"  vm.rmap             objrmap, objrmap-list, ptechain\n"
 		"  vm.max_map_count    the most VMAs in one address space "
 		"(65530)\n"
 		"  vm.nr_hugepages     the huge page pool\n"
@@ -58,8 +54,7 @@ static const struct verb_help verb_help[SCN_NR_VERBS] = {
 		"  Result: ok, or FAIL and the rule and object that broke.\n",
 		"check => ok"},
 	[SCN_RECLAIM] = {
-		"  Result: the number of pages reclaimed (reclaim is not built "
-		"yet: 0).\n",
+		"  Result: the number of pages reclaimed.\n",
 		"reclaim 64"},
 	[SCN_DROP_CACHES] = {
 		"  As writing 1 to /proc/sys/vm/drop_caches. Result: ok.\n",
@@ -103,8 +98,7 @@ static const struct verb_help verb_help[SCN_NR_VERBS] = {
 		"  PROT   none r w x rw rx wx rwx\n"
 		"  FLAGS  a comma list: shared or private (exactly one), anon,\n"
 		"         fixed, fixed_noreplace, populate, nonblock, locked,\n"
-		"         noreserve, hugetlb (not built yet), nonlinear\n"
-		"         (vm.nonlinear=pinned only, not built yet)\n"
+		"         noreserve, hugetlb, nonlinear (vm.nonlinear=pinned)\n"
 		"  F [OFF]  the descriptor and file offset (anon takes none)\n"
 		"  at=ADDR  the address hint (the address, with fixed)\n"
 		"  Result: ok (M is bound to the start and LEN), or an errno.\n",
@@ -133,7 +127,7 @@ static const struct verb_help verb_help[SCN_NR_VERBS] = {
 		"  remap_file_pages(ADDR, LEN, prot, PGOFF, flags)\n"
 		"  prot=N    the prot argument (default 0)\n"
 		"  nonblock  MAP_NONBLOCK: install file ptes, read nothing\n"
-		"  fd=F      vm.nonlinear=pinned only (not built yet)\n"
+		"  fd=F      vm.nonlinear=pinned only\n"
 		"  Result: ok or an errno.\n",
 		"A: remap W+4p 2p 40"},
 	[SCN_LOAD] = {
@@ -252,6 +246,11 @@ void help_verb(FILE *out, enum scn_verb verb)
 		fputs("\ncounters:\n", out);
 		help_stats(out);
 	}
+	if (verb == SCN_MACHINE || verb == SCN_SYSCTL || verb == SCN_RECLAIM ||
+	    verb == SCN_MMAP || verb == SCN_OPEN || verb == SCN_REMAP)
+		fputs("\nSome of these are not built yet: README.md, \"Not built "
+		      "yet\", says which\nand what they answer.\n",
+		      out);
 	if (h->example)
 		fprintf(out, "\nexample:\n  %s\n", h->example);
 	fputs("\nThe full reference: docs/scenario-language.md.\n", out);
