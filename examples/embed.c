@@ -41,8 +41,8 @@ static void print_counter(struct objvm *vm, const char *name)
 int main(void)
 {
 	struct objvm_config config = {
-		.mem_bytes = 16 << 20,           /* 16 MiB of simulated RAM */
-		.check = OBJVM_CHECK_EACH_CALL,  /* verify every invariant */
+		.mem_bytes = 16 << 20,          /* 16 MiB of simulated RAM */
+		.check = OBJVM_CHECK_EACH_CALL, /* verify every invariant */
 	};
 	struct objvm_cred root = {0};
 	struct objvm_task *a, *b;

@@ -130,7 +130,8 @@ void json_diff_summary(struct json_out *j, const char *file, bool differ,
 	json_object_set_new(obj, "file", text_value(file));
 	json_object_set_new(obj, "summary", sum);
 	json_object_set_new(obj, "differ", json_boolean(differ));
-	json_object_set_new(obj, "known", known ? text_value(known) : json_null());
+	json_object_set_new(obj, "known",
+			    known ? text_value(known) : json_null());
 	json_object_set_new(obj, "stats", json_null());
 	emit(j->out, obj);
 	j->passed = j->failed = j->skipped = 0;

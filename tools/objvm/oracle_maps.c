@@ -62,8 +62,7 @@ fail:
 
 /* Parse "start-end perms offset dev inode   path" into @mi; the path is
  * cut out of @line in place.  False for a line of another shape. */
-static bool parse_line(char *line, const char *root,
-		       struct objvm_map_info *mi)
+static bool parse_line(char *line, const char *root, struct objvm_map_info *mi)
 {
 	char perms[5], *path, *del;
 	unsigned long long start, end, off;

@@ -137,8 +137,8 @@ static void show_one(const struct run_task *t, const struct objvm_map_info *mi,
 	}
 	for (i = 0; i < pages; i += per)
 		result_printf(res, "%c",
-			      group_char(vec, i, i + per < pages ? i + per
-								 : pages));
+			      group_char(vec, i,
+					 i + per < pages ? i + per : pages));
 	result_printf(res, "\n");
 	free(vec);
 }
