@@ -19,6 +19,13 @@ for verb in $verbs; do
 	[[ $ex == "$verb"* || $ex == *": $verb"* ]] || fail "example '$ex' is not a $verb command"
 done
 
+# Each subcommand's help has an example of it.
+for sub in run oracle diff gen; do
+	run help "$sub"
+	status 0
+	grep -q "^  objvm $sub " "$tmp/.out" || fail "no example of objvm $sub"
+done
+
 # The counters: one line each, from objvm_stat_name/objvm_stat_help.
 run help stats
 status 0

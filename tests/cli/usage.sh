@@ -62,7 +62,10 @@ run scenario files on libobjvm and print their transcripts
 options:
       --check=each|end|off  when the invariant checker runs (default end)
       --format=text|json    the transcript, or JSON Lines
-      --show                each task's VMAs and pte states after a change"
+      --show                each task's VMAs and pte states after a change
+
+example:
+  objvm run --check=each --show tools/demo/3-truncate.ovs"
 
 run help frobnicate
 status 2

@@ -167,19 +167,21 @@ static const struct verb_help verb_help[SCN_NR_VERBS] = {
 
 /* The options of each subcommand, for objvm --help and objvm help NAME. */
 static const struct {
-	const char *sub, *text;
+	const char *sub, *text, *example;
 } options[] = {
 	{"run", "      --check=each|end|off  when the invariant checker runs "
 		"(default end)\n"
 		"      --format=text|json    the transcript, or JSON Lines\n"
 		"      --show                each task's VMAs and pte states "
-		"after a change\n"},
+		"after a change\n",
+	 "objvm run --check=each --show tools/demo/3-truncate.ovs"},
 	{"oracle", "      --keep                keep the private directory\n"
 		   "      --tmpdir=DIR          where it is made (default "
 		   "$OBJVM_ORACLE_TMPDIR\n"
 		   "                            or /var/tmp)\n"
 		   "      --format=text|json    the transcript, or JSON "
-		   "Lines\n"},
+		   "Lines\n",
+	 "objvm oracle --keep tools/demo/2-fork-cow.ovs"},
 	{"diff", "      -v                    print every compared line\n"
 		 "      --status              a line pass NAME or fail NAME "
 		 "per scenario\n"
@@ -196,14 +198,16 @@ static const struct {
 		 "2)\n"
 		 "      --save=DIR            keep the scenarios that differ\n"
 		 "      --reduce FILE         the shortest scenario with FILE's "
-		 "first difference\n"},
+		 "first difference\n",
+	 "objvm diff --known=tests/oracle/known --seeds=1-100 --ops=200"},
 	{"gen", "      --seed N              the seed (required)\n"
 		"      --ops K               commands, 0..100000 (default 60)\n"
 		"      --tasks T             tasks, 1..4 (default 2)\n"
 		"      --with=FEATURES       add remap, hugetlb, reclaim (comma "
 		"list)\n"
 		"      --without=FEATURES    leave them out (default: what the "
-		"library has)\n"},
+		"library has)\n",
+	 "objvm gen --seed 7 --ops 20 --tasks 1"},
 };
 
 void help_options(FILE *out, const char *name)
@@ -213,6 +217,15 @@ void help_options(FILE *out, const char *name)
 	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
 		if (strcmp(options[i].sub, name) == 0)
 			fputs(options[i].text, out);
+}
+
+void help_example(FILE *out, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (strcmp(options[i].sub, name) == 0)
+			fprintf(out, "\nexample:\n  %s\n", options[i].example);
 }
 
 /* `T: mmap M LEN ...` or `sysctl NAME[=VALUE]`. */

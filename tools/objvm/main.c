@@ -90,6 +90,7 @@ static int help_main(int argc, char **argv)
 		if (strcmp(sub->name, "help") != 0)
 			fputs("\noptions:\n", stdout);
 		help_options(stdout, sub->name);
+		help_example(stdout, sub->name);
 		return 0;
 	}
 	if ((c = command_find(argv[1]))) {

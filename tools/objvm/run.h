@@ -113,6 +113,8 @@ void help_verb(FILE *out, enum scn_verb verb);
 void help_stats(FILE *out);
 /* The options of subcommand @name, one a line (nothing if it has none). */
 void help_options(FILE *out, const char *name);
+/* An example of subcommand @name (nothing if it has none). */
+void help_example(FILE *out, const char *name);
 
 /* --- json.c: --format=json ---------------------------------------------- */
 
