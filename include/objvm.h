@@ -181,6 +181,8 @@ OBJVM_API int objvm_drop_caches(struct objvm *vm);
 /* Statistics: a fixed list of named counters, summed on read. */
 OBJVM_API size_t objvm_stat_count(void);
 OBJVM_API const char *objvm_stat_name(size_t i);
+/* One sentence saying what counter @i counts; NULL past the last. */
+OBJVM_API const char *objvm_stat_help(size_t i);
 OBJVM_API uint64_t objvm_stat_read(struct objvm *vm, size_t i);
 /* Returns 0 and the value, or -ENOENT for an unknown name. */
 OBJVM_API int objvm_stat_get(struct objvm *vm, const char *name,
@@ -238,6 +240,23 @@ OBJVM_API int objvm_mincore(struct objvm_task *task, uint64_t addr,
 OBJVM_API int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr,
 				     uint64_t len, int prot, uint64_t pgoff,
 				     int flags, int fd);
+
+/* Page states objvm_ptes() reports, one per page. */
+enum objvm_pte_state {
+	OBJVM_PTE_NONE = 0,  /* nothing recorded (no pte, or no VMA) */
+	OBJVM_PTE_READ,      /* present, readable, not writable */
+	OBJVM_PTE_WRITE,     /* present and writable */
+	OBJVM_PTE_ZERO,      /* present: maps the shared zero page */
+	OBJVM_PTE_FILE,      /* a file pte: a nonlinear file offset */
+	OBJVM_PTE_SWAP,      /* a swap entry */
+	OBJVM_PTE_NOACCESS,  /* present without access (PROT_NONE) */
+};
+
+/* Writes one OBJVM_PTE_* per page of [addr, addr + len) (len rounded up
+ * to whole pages) to @vec, as the task's page tables hold them now.
+ * -EINVAL for a misaligned @addr, -ENOMEM past the user address space. */
+OBJVM_API int objvm_ptes(struct objvm_task *task, uint64_t addr, uint64_t len,
+			 unsigned char *vec);
 
 /* Calls @fn for each VMA in address order; stops early if it returns
  * non-zero and returns that value. */

@@ -13,6 +13,7 @@
 #include "machine.h"
 #include "reclaim/reclaim.h"
 #include "nonlinear/nonlinear.h"
+#include "pgtable/pgtable.h"
 #include "fs/fs.h"
 #include "fault/access.h"
 #include "task/task.h"
@@ -161,6 +162,17 @@ static const char *const stat_names[] = {
 	VM_STAT_LIST(VM_STAT_NAME)
 #undef VM_STAT_NAME
 };
+
+static const char *const stat_helps[] = {
+#define VM_STAT_HELP(name, help) help,
+	VM_STAT_LIST(VM_STAT_HELP)
+#undef VM_STAT_HELP
+};
+
+const char *objvm_stat_help(size_t i)
+{
+	return i < NR_VM_STATS ? stat_helps[i] : NULL;
+}
 
 size_t objvm_stat_count(void)
 {
@@ -454,6 +466,50 @@ int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr, uint64_t len,
 	return api_end(T(task)->vm,
 		       do_remap_file_pages(T(task)->mm, addr, len, prot, pgoff,
 					   flags, fd, task_caps(T(task))));
+}
+
+static unsigned char pte_state(struct objvm *vm, pte_t pte)
+{
+	if (pte_none(pte))
+		return OBJVM_PTE_NONE;
+	if (pte_file(pte))
+		return OBJVM_PTE_FILE;
+	if (!pte_present(pte))
+		return OBJVM_PTE_SWAP;
+	if (pte_pfn(pte) == page_to_pfn(vm, vm->zero_page))
+		return OBJVM_PTE_ZERO;
+	if (pte_write(pte))
+		return OBJVM_PTE_WRITE;
+	if (pte & PTE_PROT_MASK)
+		return OBJVM_PTE_READ;
+	return OBJVM_PTE_NOACCESS;
+}
+
+int objvm_ptes(struct objvm_task *task, uint64_t addr, uint64_t len,
+	       unsigned char *vec)
+{
+	struct mm *mm;
+	uint64_t pages, i;
+	pte_t *ptep;
+
+	TASK_ALIVE(task);
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	if (addr > TASK_SIZE || len > TASK_SIZE - addr)
+		return -ENOMEM;
+	pages = (len >> PAGE_SHIFT) + ((len & ~PAGE_MASK) != 0);
+	if (!vec && pages)
+		return -EFAULT;
+	mm = T(task)->mm;
+	vm_read_lock(&mm->mmap_lock);
+	vm_lock(&mm->page_table_lock);
+	for (i = 0; i < pages; i++) {
+		ptep = pte_offset(mm, addr + (i << PAGE_SHIFT));
+		vec[i] = pte_state(mm->vm, ptep ? pte_read(ptep) : 0);
+	}
+	vm_unlock(&mm->page_table_lock);
+	vm_rw_unlock(&mm->mmap_lock);
+	return 0;
 }
 
 static int report_vma(struct vma *vma,

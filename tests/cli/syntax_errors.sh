@@ -65,7 +65,7 @@ stdout ""
 # A file that cannot be read.
 run run missing.ovs
 status 2
-stderr "missing.ovs: No such file or directory"
+stderr "objvm: missing.ovs: No such file or directory"
 
 # Standard input.
 printf 'spawn A\nA:\n' >"$tmp/in.ovs"

@@ -330,8 +330,9 @@ START_TEST(expectations)
 	ck_assert_str_eq(c->expect, "\"a#b\"");
 	c = one("A: load W 3 => \"a\\\"#\"");
 	ck_assert_str_eq(c->expect, "\"a\\\"#\"");
-	c = one("A: maps =>");
-	ck_assert_str_eq(c->expect, "");
+	/* An expectation says something: `=>` alone is a mistake. */
+	err("A: maps =>", 1, 9, "empty expectation after '=>'");
+	err("A: maps =>   # nothing", 1, 9, "empty expectation after '=>'");
 	c = one("A: load W 8=>\"x\"");
 	ck_assert_str_eq(c->expect, "\"x\"");
 	ck_assert_uint_eq(c->u.load.len, 8);
@@ -505,17 +506,73 @@ START_TEST(stats_names)
 	const struct scn_cmd *c = one("stats");
 
 	ck_assert_uint_eq(c->u.stats.nr, 0);
-	c = one("stats pgfault faults.file");
+	c = one("stats fault_cow truncate_unmap");
 	ck_assert_uint_eq(c->u.stats.nr, 2);
-	ck_assert_str_eq(c->u.stats.names[0], "pgfault");
-	ck_assert_str_eq(c->u.stats.names[1], "faults.file");
-	err("stats a=1", 1, 7, "bad counter name 'a=1'");
+	ck_assert_str_eq(c->u.stats.names[0], "fault_cow");
+	ck_assert_str_eq(c->u.stats.names[1], "truncate_unmap");
+	/* Names come from libobjvm's table, checked before anything runs. */
+	err("stats fault_cow pgfault", 1, 17,
+	    "unknown counter 'pgfault' (objvm help stats)");
+	err("stats a=1", 1, 7, "unknown counter 'a=1' (objvm help stats)");
 	err("check now", 1, 7, "unexpected argument 'now'");
 	err("drop_caches 1", 1, 13, "unexpected argument '1'");
 }
 END_TEST
 
 /* --- file commands ------------------------------------------------------- */
+
+START_TEST(machine_mem_range)
+{
+	struct objvm_config config = {0};
+	struct objvm *vm;
+
+	ck_assert_uint_eq(one("machine mem=64K")->u.machine.mem, SCN_MEM_MIN);
+	ck_assert_uint_eq(one("machine mem=64G")->u.machine.mem, SCN_MEM_MAX);
+	err("machine mem=60K", 1, 13,
+	    "mem=60K out of range: 64K..64G, a multiple of 4K");
+	err("machine seed=1 mem=65G", 1, 20,
+	    "mem=65G out of range: 64K..64G, a multiple of 4K");
+	err("machine mem=65537", 1, 13,
+	    "mem=65537 out of range: 64K..64G, a multiple of 4K");
+	/* The library draws the same line. */
+	config.mem_bytes = SCN_MEM_MIN;
+	ck_assert_int_eq(objvm_create(&config, &vm), 0);
+	ck_assert_int_eq(objvm_destroy(vm), 0);
+	config.mem_bytes = SCN_MEM_MIN - SCN_PAGE_SIZE;
+	ck_assert_int_eq(objvm_create(&config, &vm), -EINVAL);
+	config.mem_bytes = SCN_MEM_MAX + SCN_PAGE_SIZE;
+	ck_assert_int_eq(objvm_create(&config, &vm), -EINVAL);
+}
+END_TEST
+
+START_TEST(data_limit)
+{
+	ck_assert_uint_eq(one("A: write F 0 fill(1,1G)")->u.write.data.len,
+			  SCN_DATA_MAX);
+	err("A: write F 0 fill(1,2G)", 1, 21,
+	    "fill length 2147483648 is over the limit of 1G");
+	err("A: store M fill(0,0x40000001)", 1, 19,
+	    "fill length 1073741825 is over the limit of 1G");
+	err("A: write F 0 pattern(2G)", 1, 22,
+	    "pattern length 2147483648 is over the limit of 1G");
+}
+END_TEST
+
+START_TEST(ptes_forms)
+{
+	const struct scn_cmd *c = one("A: ptes W+1p 4p");
+
+	ck_assert_int_eq(c->verb, SCN_PTES);
+	ck_assert_str_eq(c->u.range.addr.name, "W");
+	ck_assert_uint_eq(c->u.range.len, 16384);
+	c = one("A: ptes 0x10000 1G");
+	ck_assert_uint_eq(c->u.range.len, 1ULL << 30);
+	err("A: ptes W 0x40001000", 1, 11,
+	    "LEN of ptes is at most 1G (262144 pages)");
+	err("A: ptes W", 1, 10, "missing LEN");
+	err("ptes W 1p", 1, 1, "'ptes' needs a task: T: ptes ADDR LEN");
+}
+END_TEST
 
 START_TEST(open_forms)
 {
@@ -734,6 +791,9 @@ static Suite *parse_suite(void)
 	tcase_add_test(cmd, sysctl_forms);
 	tcase_add_test(cmd, spawn_options);
 	tcase_add_test(cmd, stats_names);
+	tcase_add_test(cmd, ptes_forms);
+	tcase_add_test(cmd, machine_mem_range);
+	tcase_add_test(cmd, data_limit);
 	tcase_add_test(cmd, open_forms);
 	tcase_add_test(cmd, open_bad);
 	tcase_add_test(cmd, file_commands);

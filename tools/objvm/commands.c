@@ -701,18 +701,7 @@ static int maps_one(void *arg, const struct objvm_map_info *mi)
 {
 	struct maps_walk *w = arg;
 
-	if (w->nr++)
-		result_printf(w->res, " ; ");
-	addr_print(w->t, mi->start, false, w->res);
-	result_printf(w->res, "-");
-	addr_print(w->t, mi->end, true, w->res);
-	result_printf(w->res, " %c%c%c%c 0x%" PRIx64 " %s",
-		      mi->prot & OBJVM_PROT_READ ? 'r' : '-',
-		      mi->prot & OBJVM_PROT_WRITE ? 'w' : '-',
-		      mi->prot & OBJVM_PROT_EXEC ? 'x' : '-',
-		      mi->mayshare ? 's' : 'p',
-		      (uint64_t)(mi->pgoff * OBJVM_PAGE_SIZE),
-		      mi->path ? mi->path : "[anon]");
+	maps_put(w->t, mi, w->nr++, w->res);
 	return 0;
 }
 

@@ -96,6 +96,9 @@ static void objvm_side(const struct scn_script *script, struct run_ctx *ctx,
 /* --- comparing ---------------------------------------------------------- */
 
 static FILE *msgs; /* where differences are printed: stdout, or nowhere */
+/* --format=json: a JSON object per command and per scenario (json.c). */
+static struct json_out json_out;
+static struct json_out *json;
 
 /* The first difference of the last scenario, for --reduce. */
 static struct {
@@ -129,17 +132,108 @@ static void print_source(const char *text, unsigned int line)
 	fprintf(msgs, "    %.*s\n", (int)(e ? e - p : (ptrdiff_t)strlen(p)), p);
 }
 
+/*
+ * The tasks whose `maps` is not compared: those that ran remap_file_pages
+ * (and their children), where objvm keeps one nonlinear VMA and the
+ * kernel's emulation a VMA per run of pages (docs/oracle.md).
+ */
+#define NONLINEAR_MAX 64
+
+struct nonlinear_tasks {
+	const char *names[NONLINEAR_MAX];
+	size_t nr;
+};
+
+static bool nonlinear_has(const struct nonlinear_tasks *n, const char *task)
+{
+	size_t i;
+
+	for (i = 0; i < n->nr; i++)
+		if (strcmp(n->names[i], task) == 0)
+			return true;
+	return false;
+}
+
+/* Note what command @cmd, with objvm's result @mine, does to the set. */
+static void nonlinear_note(struct nonlinear_tasks *n, const struct scn_cmd *cmd,
+			   const char *mine)
+{
+	const char *add = NULL;
+
+	if (strcmp(mine, "ok") != 0 || !cmd->task)
+		return;
+	if (cmd->verb == SCN_REMAP)
+		add = cmd->task;
+	else if (cmd->verb == SCN_FORK && nonlinear_has(n, cmd->task))
+		add = cmd->u.child;
+	if (add && !nonlinear_has(n, add) && n->nr < NONLINEAR_MAX)
+		n->names[n->nr++] = add;
+}
+
+/*
+ * @text of a `maps` result with each absolute address (a VMA end that no
+ * mapping name covers) written as ABS: objvm's and a process's address
+ * spaces start at different places, so only relative addresses compare.
+ */
+static char *maps_relative(const char *text)
+{
+	char *out = malloc(strlen(text) * 2 + 1), *o = out;
+	const char *p = text;
+	/* An address starts the text, follows the `-` after a START, or
+	 * follows ` ; `; the OFFSET field (after the perms) is never one. */
+	bool start = true;
+
+	if (!out)
+		exit(2);
+	while (*p) {
+		if (start && p[0] == '0' && p[1] == 'x') {
+			p += 2;
+			while (strchr("0123456789abcdef", *p) && *p)
+				p++;
+			o = stpcpy(o, "ABS");
+			start = false;
+			continue;
+		}
+		start = (*p == '-' && o > out && o[-1] != ' ') ||
+			(*p == ' ' && o > out && o[-1] == ';');
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Do objvm's result @mine and the kernel's @kern agree on @cmd? */
+static bool same_result(const struct scn_cmd *cmd, const char *mine,
+			const char *kern)
+{
+	char *a, *b;
+	bool same;
+
+	if (strcmp(mine, kern) == 0)
+		return true;
+	if (cmd->verb != SCN_MAPS)
+		return false;
+	a = maps_relative(mine);
+	b = maps_relative(kern);
+	same = strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
 static bool compare_lines(const struct scn_script *script, const char *text,
 			  char **mine, const struct oracle_result *kern,
 			  bool verbose, bool *stopped)
 {
+	struct nonlinear_tasks nonlinear = {.nr = 0};
 	bool any = false;
 	size_t i;
 
 	*stopped = false;
 	for (i = 0; i < script->nr_cmds; i++) {
 		const struct oracle_line *k = &kern->lines[i];
-		unsigned int line = script->cmds[i].line;
+		const struct scn_cmd *cmd = &script->cmds[i];
+		unsigned int line = cmd->line;
 
 		if (k->flags & ORACLE_REFUSED) {
 			fprintf(msgs,
@@ -149,9 +243,30 @@ static bool compare_lines(const struct scn_script *script, const char *text,
 			*stopped = true;
 			break;
 		}
-		if (k->flags & ORACLE_SKIP)
+		nonlinear_note(&nonlinear, cmd, mine[i]);
+		if (cmd->verb == SCN_MAPS &&
+		    (nonlinear.nr == NONLINEAR_MAX ||
+		     nonlinear_has(&nonlinear, cmd->task))) {
+			if (verbose)
+				fprintf(msgs,
+					"%s:%u: not compared (a nonlinear "
+					"mapping)\n",
+					script->file, line);
+			if (json)
+				json_diff_line(json, cmd, mine[i], k->text,
+					       false, true);
 			continue;
-		if (strcmp(mine[i], k->text) == 0) {
+		}
+		if (k->flags & ORACLE_SKIP) {
+			if (json)
+				json_diff_line(json, cmd, mine[i], k->text,
+					       false, true);
+			continue;
+		}
+		if (json)
+			json_diff_line(json, cmd, mine[i], k->text, true,
+				       same_result(cmd, mine[i], k->text));
+		if (same_result(cmd, mine[i], k->text)) {
 			if (verbose)
 				fprintf(msgs, "%s:%u: %s\n", script->file, line,
 					mine[i]);
@@ -516,17 +631,21 @@ static void count(const char *name, bool differ, const struct diff_opts *o,
 
 	fclose(msgs);
 	msgs = stdout;
-	if ((differ && !k) || o->verbose)
+	if (((differ && !k) || o->verbose) && !json)
 		fwrite(msg_buf, 1, msg_len, stdout);
 	free(msg_buf);
 	msg_buf = NULL;
 	n->scenarios++;
-	if (k) {
+	if (k)
 		n->known++;
-		printf("%s: known difference %s\n", name, k->id);
-	} else if (differ) {
+	else if (differ)
 		n->differing++;
+	if (json) {
+		json_diff_summary(json, name, differ && !k, k ? k->id : NULL);
+		return;
 	}
+	if (k)
+		printf("%s: known difference %s\n", name, k->id);
 	if (o->status)
 		printf("%s %s\n", differ && !k ? "fail" : "pass", name);
 }
@@ -634,9 +753,10 @@ static int reduce(const char *path, const struct diff_opts *o)
 /* --- options and the main loop ------------------------------------------ */
 
 static const char diff_usage[] = "usage: objvm diff [-v] [--status] "
-				 "[--check=each|end|off] "
+				 "[--check=each|end|off] [--format=text|json] "
 				 "[--known=FILE] FILE...\n"
 				 "       objvm diff [-v] [--status] "
+				 "[--format=text|json] "
 				 "[--known=FILE] [--save=DIR] "
 				 "--seeds=A-B [--ops=K] [--tasks=T]\n"
 				 "       objvm diff --reduce FILE\n"
@@ -764,6 +884,11 @@ int diff_main(int argc, char **argv)
 				return 2;
 		} else if (strcmp(arg, "--status") == 0) {
 			o.status = true;
+		} else if (strcmp(arg, "--format=json") == 0) {
+			json_out.out = stdout;
+			json = &json_out;
+		} else if (strcmp(arg, "--format=text") == 0) {
+			json = NULL;
 		} else if (strcmp(arg, "--reduce") == 0) {
 			do_reduce = true;
 		} else if (strcmp(arg, "-h") == 0 ||
@@ -839,7 +964,8 @@ int diff_main(int argc, char **argv)
 	free_known(&o);
 	if (!ok)
 		return 2;
-	printf("diff: %lu scenarios, %lu differ, %lu known\n", n.scenarios,
-	       n.differing, n.known);
+	if (!json)
+		printf("diff: %lu scenarios, %lu differ, %lu known\n",
+		       n.scenarios, n.differing, n.known);
 	return n.differing ? 1 : 0;
 }

@@ -806,6 +806,17 @@ static bool gen_remap(struct gen *g, struct gtask *t)
 	return true;
 }
 
+/* The VMA layout, which the oracle reads from /proc/PID/maps.  Not after
+ * remap_file_pages: objvm's nonlinear VMA is one VMA, the kernel's
+ * emulation one per run (objvm diff does not compare those). */
+static bool gen_maps(struct gen *g, struct gtask *t)
+{
+	if (t->remapped)
+		return false;
+	out(g, "%c: maps\n", task_name(g, t));
+	return true;
+}
+
 static bool gen_hugetlb(struct gen *g, struct gtask *t)
 {
 	int slot = (int)below(g, MAX_MAPS);
@@ -865,6 +876,7 @@ static const struct generator {
 	{"fork", 2, NULL, gen_fork},
 	{"spawn", 1, NULL, gen_spawn},
 	{"exit", 1, NULL, gen_exit},
+	{"maps", 3, NULL, gen_maps},
 	{"remap", 6, has_remap, gen_remap},
 	{"hugetlb", 2, has_hugetlb, gen_hugetlb},
 	{"reclaim", 2, has_reclaim, gen_reclaim},

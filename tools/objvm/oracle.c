@@ -401,7 +401,7 @@ static bool must_skip(const struct octx *c, const struct otask *t,
 	if (t->state == OT_SKIPPED || !names_clean(t, cmd))
 		return true;
 	switch (cmd->verb) {
-	case SCN_MAPS:
+	case SCN_PTES:
 		return true;
 	case SCN_MMAP:
 		if (cmd->u.mmap.flags & SCN_MAP_NONLINEAR)
@@ -904,13 +904,34 @@ void oracle_result_free(struct oracle_result *res)
 /* --- `objvm oracle` ----------------------------------------------------- */
 
 static const char oracle_usage[] = "usage: objvm oracle [--keep] "
-				   "[--tmpdir=DIR] FILE...\n";
+				   "[--tmpdir=DIR] [--format=text|json] "
+				   "FILE...\n";
+
+/* --format=json: a JSON object per line of @res, then the totals. */
+static void oracle_json(const struct scn_script *script,
+			const struct oracle_result *res)
+{
+	struct json_out j = {stdout, 0, 0, 0};
+	size_t i;
+
+	for (i = 0; i < res->nr_lines && i < script->nr_cmds; i++) {
+		const struct scn_cmd *cmd = &script->cmds[i];
+		const struct oracle_line *l = &res->lines[i];
+		bool ok = (l->flags & ORACLE_SKIP) ||
+			  (!(l->flags & ORACLE_FAILED) &&
+			   (!cmd->expect || result_matches(l->text, cmd->expect)));
+
+		json_command(&j, cmd->line, cmd->text, l->text, cmd->expect,
+			     ok);
+	}
+	json_summary(&j, script->file, NULL);
+}
 
 int oracle_main(int argc, char **argv)
 {
 	struct oracle_opts opts = {0};
 	struct scn_script *scripts;
-	bool options = true, ok = true;
+	bool options = true, ok = true, json = false;
 	int i, n = 0, status = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -925,6 +946,10 @@ int oracle_main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(arg, "--keep") == 0)
 			opts.keep_dir = true;
+		else if (strcmp(arg, "--format=json") == 0)
+			json = true;
+		else if (strcmp(arg, "--format=text") == 0)
+			json = false;
 		else if (strncmp(arg, "--tmpdir=", 9) == 0)
 			opts.tmp_parent = arg + 9;
 		else {
@@ -950,10 +975,13 @@ int oracle_main(int argc, char **argv)
 	for (i = 0; i < n && ok; i++) {
 		struct oracle_result res;
 
-		if (n > 1)
+		if (n > 1 && !json)
 			printf("== %s\n", scripts[i].file);
-		if (oracle_run_script(&scripts[i], stdout, &opts, &res) != 0)
+		if (oracle_run_script(&scripts[i], json ? NULL : stdout, &opts,
+				      &res) != 0)
 			status = 1;
+		if (json)
+			oracle_json(&scripts[i], &res);
 		if (res.dir[0])
 			fprintf(stderr, "objvm oracle: %s: files kept in %s\n",
 				scripts[i].file, res.dir);

@@ -152,4 +152,17 @@ enum oracle_probe {
  */
 int oracle_probe(uint64_t addr, enum oracle_probe how, uint64_t *fault);
 
+/* oracle_mem_owned - the @i-th span the scenario owns, in address order;
+ * false past the last. */
+bool oracle_mem_owned(size_t i, uint64_t *start, uint64_t *end);
+
+/* --- oracle_maps.c: `T: maps` from /proc/self/maps ----------------------- */
+
+struct run_task;
+struct result;
+/* oracle_maps - this process's VMAs, cut to what the scenario owns and
+ * written as `objvm run` writes them; @root is the private directory. */
+void oracle_maps(const struct run_task *self, const char *root,
+		 struct result *res);
+
 #endif /* OBJVM_TOOLS_ORACLE_H */

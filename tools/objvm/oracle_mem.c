@@ -123,6 +123,15 @@ void oracle_mem_own(uint64_t start, uint64_t end)
 	nr_owned++;
 }
 
+bool oracle_mem_owned(size_t i, uint64_t *start, uint64_t *end)
+{
+	if (i >= nr_owned)
+		return false;
+	*start = owned[i].start;
+	*end = owned[i].end;
+	return true;
+}
+
 /* Is all of [start, end) owned? */
 static bool owned_covers(uint64_t start, uint64_t end)
 {

@@ -714,6 +714,9 @@ static void run_cmd(const struct scn_cmd *cmd, struct result *res,
 	case SCN_FORK:
 		t_fork(cmd, res, flags, pass_fd, child);
 		break;
+	case SCN_MAPS:
+		oracle_maps(&self, root, res);
+		break;
 	case SCN_EXIT:
 		*flags |= ORACLE_EXITED;
 		result_printf(res, "ok");

@@ -14,7 +14,13 @@
 #include "run.h"
 
 static const char run_usage[] = "usage: objvm run [--check=each|end|off] "
-				"FILE...\n";
+				"[--format=text|json] [--show] FILE...\n";
+
+/* --format=json: JSON Lines instead of the transcript (json.c). */
+static struct json_out json_out;
+static struct json_out *json;
+/* --show: each task's VMAs and ptes after a command that changed them. */
+static bool show;
 
 static int check_level(const char *word, enum objvm_check_level *level)
 {
@@ -60,8 +66,22 @@ static bool run_command(struct run_ctx *ctx, const struct scn_cmd *cmd,
 	} else if (!cmd->task || (t = live_task(ctx, cmd->task, res))) {
 		commands[cmd->verb].handler(ctx, t, cmd, res);
 	}
-	return transcript_line(stdout, cmd->line, res->buf, cmd->expect) &&
-	       !res->failed;
+	if (json) {
+		bool ok = !res->failed &&
+			  (!cmd->expect || result_matches(res->buf, cmd->expect));
+
+		json_command(json, cmd->line, cmd->text, res->buf, cmd->expect,
+			     ok);
+		return ok;
+	}
+	if (!transcript_line(stdout, cmd->line, res->buf, cmd->expect)) {
+		if (show && ctx->vm)
+			show_changes(ctx, stdout);
+		return false;
+	}
+	if (show && ctx->vm)
+		show_changes(ctx, stdout);
+	return !res->failed;
 }
 
 /* The --check pass after a command (or at the end); false if it failed. */
@@ -73,6 +93,11 @@ static bool run_check(struct run_ctx *ctx, unsigned int line,
 	result_reset(res);
 	if (machine_check(ctx, res))
 		return true;
+	if (json) {
+		json_command(json, line, "check (--check)", res->buf, NULL,
+			     false);
+		return false;
+	}
 	printf("%u: check %s\n", line, res->buf);
 	fflush(stdout);
 	return false;
@@ -120,6 +145,8 @@ static bool run_script(const struct scn_script *script,
 	if (check == OBJVM_CHECK_AT_END &&
 	    !run_check(&ctx, script->cmds[i - 1].line, &res))
 		ok = false;
+	if (json)
+		json_summary(json, script->file, ctx.vm);
 	if (!run_teardown(&ctx, script->file))
 		ok = false;
 	result_free(&res);
@@ -147,6 +174,17 @@ static int run_options(int argc, char **argv, enum objvm_check_level *check)
 			   strcmp(arg, "--help") == 0) {
 			fputs(run_usage, stdout);
 			exit(0);
+		} else if (strcmp(arg, "--show") == 0) {
+			show = true;
+		} else if (strcmp(arg, "--format=json") == 0) {
+			json_out.out = stdout;
+			json = &json_out;
+		} else if (strcmp(arg, "--format=text") == 0) {
+			json = NULL;
+		} else if (strncmp(arg, "--format=", 9) == 0) {
+			fprintf(stderr, "objvm run: bad --format '%s'\n",
+				arg + 9);
+			return -1;
 		} else if (strncmp(arg, "--check=", 8) != 0) {
 			fprintf(stderr, "objvm run: unknown option '%s'\n",
 				arg);
@@ -156,6 +194,11 @@ static int run_options(int argc, char **argv, enum objvm_check_level *check)
 				arg + 8);
 			return -1;
 		}
+	}
+	if (show && json) {
+		fputs("objvm run: --show is for the text transcript\n",
+		      stderr);
+		return -1;
 	}
 	return nr;
 }
@@ -193,7 +236,7 @@ int run_main(int argc, char **argv)
 	if (!parse_all(scripts, argv, n))
 		status = 2;
 	for (i = 0; i < n && status != 2; i++) {
-		if (n > 1)
+		if (n > 1 && !json)
 			printf("== %s\n", scripts[i].file);
 		if (!run_script(&scripts[i], check))
 			status = 1;

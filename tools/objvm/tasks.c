@@ -78,6 +78,7 @@ void tasks_free(struct run_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		free(ctx->tasks[i]->fds);
 		free(ctx->tasks[i]->maps);
+		free(ctx->tasks[i]->shown);
 		free(ctx->tasks[i]);
 	}
 	free(ctx->tasks);
