@@ -2,13 +2,14 @@
 # The kernel's VMA layout agrees with objvm's on every repository scenario:
 # each scenario is rewritten with `T: maps` after every command of a task
 # (and of a child after its fork), without the expectations, and objvm
-# diff compares the two sides.  machine/oom.ovs is left out: its machine
-# is smaller than the host (tests/oracle/known, small-machine).
+# diff compares the two sides.  The scenarios tests/oracle/known names
+# whole (machine/oom.ovs, paging/oom-others.ovs) are left out: they run
+# out of memory on objvm's small machine and not on the host.
 . "$(dirname "$0")/lib/assert.sh"
 
 n=0
 while IFS= read -r f; do
-	case $f in */machine/oom.ovs) continue ;; esac
+	case $f in */machine/oom.ovs | */paging/oom-others.ovs) continue ;; esac
 	n=$((n + 1))
 	awk '{ sub(/=>.*$/, ""); print }
 	     /^[[:blank:]]*[A-Za-z_][A-Za-z0-9_]*:[[:blank:]]/ {

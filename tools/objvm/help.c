@@ -23,13 +23,15 @@ static const struct verb_help verb_help[SCN_NR_VERBS] = {
 	[SCN_MACHINE] = {
 		"  mem=SIZE        simulated RAM (default 64M; 64K..64G, a "
 		"multiple of 4K)\n"
-		"  swap=SIZE       swap area (default 0)\n"
+		"  swap=SIZE       swap area, outside mem (default 0)\n"
 		"  hugepages=N     huge page pool (default 0)\n"
 		"  backing=memory  files live inside objvm (the default)\n"
 		"  backing=host:DIR  each file is a real file under DIR\n"
 		"  seed=N          seed of every random choice (default 0)\n"
+		"  kswapd=on|off   the background reclaimer (default off: "
+		"deterministic runs)\n"
 		"  Result: ok, or the errno of creating the machine.\n",
-		"machine mem=16M seed=7"},
+		"machine mem=4M swap=16M"},
 	[SCN_SYSCTL] = {
 		"  vm.nonlinear        pageable, emulated, pinned\n"
 		"  vm.nonlinear_unprivileged  0 or 1\n"

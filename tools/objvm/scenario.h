@@ -52,7 +52,7 @@ enum scn_scope {
 #define SCN_VERB_LIST(X)                                                       \
 	X(MACHINE, machine, SCN_GLOBAL,                                        \
 	  "[mem=SIZE] [swap=SIZE] [hugepages=N] [backing=memory|host:DIR] "    \
-	  "[seed=N]",                                                          \
+	  "[seed=N] [kswapd=on|off]",                                          \
 	  "configure the machine; only as the first command")                  \
 	X(SYSCTL, sysctl, SCN_GLOBAL, "NAME[=VALUE]",                          \
 	  "set a sysctl (ok or errno), or print its value")                    \
