@@ -90,6 +90,10 @@ void put_errno(struct result *res, long err)
 {
 	const char *name = objvm_errname((int)err);
 
+	/* The library's names, then the C library's (the oracle meets
+	 * errors objvm never gives: ELOOP), then the number. */
+	if (name && name[0] == 'E' && name[1] >= '0' && name[1] <= '9')
+		name = NULL;
 	if (name && name[0] == '-' && name[1] == 'E')
 		result_printf(res, "%s", name);
 	else if (name && name[0] == 'E')

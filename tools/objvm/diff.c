@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "cli.h"
 #include "gen.h"
 #include "oracle.h"
@@ -169,16 +170,15 @@ static bool compare_lines(const struct scn_script *script, const char *text,
 }
 
 /* Read all of a file: *@buf (malloc'd) and *@len; false if it is not. */
-static bool kernel_file(const char *dir, const char *path, unsigned char **buf,
+static bool kernel_file(int dirfd, const char *path, unsigned char **buf,
 			uint64_t *len)
 {
-	char full[8192];
 	struct stat st;
 	ssize_t n;
 	int fd;
 
-	snprintf(full, sizeof(full), "%s%s", dir, path);
-	fd = open(full, O_RDONLY | O_CLOEXEC);
+	/* Below the oracle's files directory, through no link (beneath.h). */
+	fd = beneath_open(dirfd, path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return false;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -221,13 +221,13 @@ static bool objvm_file(struct objvm_task *t, const char *path,
 }
 
 /* Compare one file, objvm's and the kernel's; true if they differ. */
-static bool compare_file(const char *file, struct objvm_task *t,
-			 const char *dir, const char *path)
+static bool compare_file(const char *file, struct objvm_task *t, int dirfd,
+			 const char *path)
 {
 	unsigned char *a = NULL, *b = NULL;
 	uint64_t la = 0, lb = 0, i;
 	bool ha = objvm_file(t, path, &a, &la);
-	bool hb = kernel_file(dir, path, &b, &lb);
+	bool hb = dirfd >= 0 && kernel_file(dirfd, path, &b, &lb);
 	bool differ = false;
 
 	if (ha != hb || la != lb || (ha && memcmp(a, b, la) != 0))
@@ -279,9 +279,11 @@ static bool compare_files(const struct scn_script *s, struct run_ctx *ctx,
 	struct objvm_task *t;
 	bool any = false;
 	size_t i;
+	int dirfd;
 
 	if (!ctx->vm || objvm_spawn(ctx->vm, &root, &t) != 0)
 		return false;
+	dirfd = oracle_files_open(dir);
 	for (i = 0; i < s->nr_cmds; i++) {
 		const struct scn_cmd *c = &s->cmds[i];
 		const char *path = c->verb == SCN_OPEN     ? c->u.open.path
@@ -291,9 +293,11 @@ static bool compare_files(const struct scn_script *s, struct run_ctx *ctx,
 		if (!path || seen_path(s, i, path) || !oracle_path_safe(path) ||
 		    strncmp(path, "/hugetlbfs/", 11) == 0)
 			continue;
-		if (compare_file(s->file, t, dir, path))
+		if (compare_file(s->file, t, dirfd, path))
 			any = true;
 	}
+	if (dirfd >= 0)
+		close(dirfd);
 	objvm_exit(t);
 	objvm_task_release(t);
 	return any;

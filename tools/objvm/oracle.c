@@ -15,6 +15,7 @@
  * and the exit statuses are the same.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -25,6 +26,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -35,6 +37,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "cli.h"
 #include "oracle.h"
 #include "run.h"
@@ -73,6 +76,8 @@ struct octx {
 	bool poisoned; /* a sysctl changed what programs observe */
 	bool hugetlb;  /* a pool, and hugetlbfs mounted below dir */
 	bool file_thp; /* dir's filesystem places file mappings for THP */
+	int files_fd;  /* DIR/files; -1 before make_dir() */
+	int lock_fd;   /* DIR, flock()ed while the run lasts */
 	char hugedir[4200];
 };
 
@@ -144,13 +149,21 @@ static int remove_one(const char *path, const struct stat *st, int type,
 
 int oracle_remove_dir(const char *dir)
 {
-	char huge[4200];
+	char huge[4400];
 
 	if (!dir[0])
 		return 0;
-	snprintf(huge, sizeof(huge), "%s/hugetlbfs", dir);
-	umount2(huge, MNT_DETACH); /* fails harmlessly if not mounted */
-	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	snprintf(huge, sizeof(huge), "%s/" ORACLE_FILES "/hugetlbfs", dir);
+	umount2(huge, MNT_DETACH | UMOUNT_NOFOLLOW); /* harmless if none */
+	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+int oracle_files_open(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/" ORACLE_FILES, dir);
+	return open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 static const char *tmp_parent(const struct oracle_opts *opts)
@@ -170,19 +183,18 @@ static const char *tmp_parent(const struct oracle_opts *opts)
  * hold an aligned 2 MiB must land at addresses agreeing with their offsets
  * modulo 2 MiB; by chance both would in one case of 2^18.
  */
-static bool probe_file_thp(const char *dir)
+static bool probe_file_thp(int dirfd)
 {
 	const uint64_t huge = 2ULL << 20;
 	const uint64_t offs[2] = {0, huge - 4096};
-	char path[4200];
 	bool aligned = true;
 	int fd, i;
 
-	snprintf(path, sizeof(path), "%s/.thp-probe", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = openat(dirfd, ".thp-probe",
+		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return false;
-	unlink(path);
+	unlinkat(dirfd, ".thp-probe", 0);
 	if (ftruncate(fd, (off_t)(4 * huge)) != 0)
 		aligned = false;
 	for (i = 0; i < 2 && aligned; i++) {
@@ -202,23 +214,72 @@ static bool probe_file_thp(const char *dir)
 
 /* probe_file_thp() once per parent directory: a diff over thousands of
  * seeds makes as many private directories in the same place. */
-static bool file_thp_of(const char *parent, const char *dir)
+static bool file_thp_of(const char *parent, int dirfd)
 {
 	static char last[4096];
 	static bool known, aligned;
 
 	if (!known || strcmp(last, parent) != 0) {
 		snprintf(last, sizeof(last), "%s", parent);
-		aligned = probe_file_thp(dir);
+		aligned = probe_file_thp(dirfd);
 		known = true;
 	}
 	return aligned;
 }
 
+/*
+ * Remove the private directories under @parent that oracles killed
+ * before their end left behind: ours (owned by this user, not a link),
+ * marked ORACLE_RUNNING, and not locked by a live run.  Once per process.
+ */
+static void remove_stale(const char *parent)
+{
+	static char done[4096];
+	char path[4200];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	if (strcmp(done, parent) == 0)
+		return;
+	snprintf(done, sizeof(done), "%s", parent);
+	d = opendir(parent);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "objvm-oracle.", 13) != 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		fd = openat(dirfd(d), e->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (faccessat(fd, ORACLE_RUNNING, F_OK, AT_SYMLINK_NOFOLLOW) ==
+			    0 &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", parent,
+				 e->d_name);
+			oracle_remove_dir(path);
+		}
+		close(fd);
+	}
+	closedir(d);
+}
+
+/*
+ * The private directory: DIR mode 0700, locked, marked running, and
+ * DIR/files for the scenario's files (oracle.h).  A fresh mkdtemp name
+ * that no one else can enter: nothing below it is anyone else's doing.
+ */
 static bool make_dir(struct octx *c, const struct oracle_opts *opts)
 {
 	char *dir = c->res->dir;
+	struct stat st;
+	int fd, files = -1, mark;
 
+	remove_stale(tmp_parent(opts));
 	snprintf(dir, sizeof(c->res->dir), "%s/objvm-oracle.XXXXXX",
 		 tmp_parent(opts));
 	if (!mkdtemp(dir)) {
@@ -227,17 +288,60 @@ static bool make_dir(struct octx *c, const struct oracle_opts *opts)
 		dir[0] = '\0';
 		return false;
 	}
-	/* Tasks with another uid create files in it too. */
-	chmod(dir, 0777);
-	c->file_thp = file_thp_of(tmp_parent(opts), dir);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		goto fail;
+	errno = EPERM;
+	if (st.st_uid != geteuid() || fchmod(fd, 0700) < 0 ||
+	    flock(fd, LOCK_EX | LOCK_NB) < 0)
+		goto fail;
+	mark = openat(fd, ORACLE_RUNNING,
+		      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (mark < 0)
+		goto fail;
+	close(mark);
+	/* Tasks with another uid create files in DIR/files too; no one
+	 * else can reach it, for want of search permission on DIR. */
+	if (mkdirat(fd, ORACLE_FILES, 0700) < 0)
+		goto fail;
+	files = openat(fd, ORACLE_FILES,
+		       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (files < 0 || fchmod(files, 0777) < 0)
+		goto fail;
+	c->lock_fd = fd;
+	c->files_fd = files;
+	c->file_thp = file_thp_of(tmp_parent(opts), files);
 	if (oracle_have_hugetlb() && geteuid() == 0) {
-		snprintf(c->hugedir, sizeof(c->hugedir), "%s/hugetlbfs", dir);
-		if (mkdir(c->hugedir, 0777) == 0 &&
-		    mount("objvm-oracle", c->hugedir, "hugetlbfs", 0,
-			  "mode=0777") == 0)
+		snprintf(c->hugedir, sizeof(c->hugedir),
+			 "%s/" ORACLE_FILES "/hugetlbfs", dir);
+		if (mkdirat(files, "hugetlbfs", 0700) == 0 &&
+		    mount("objvm-oracle", c->hugedir, "hugetlbfs",
+			  MS_NOSUID | MS_NODEV, "mode=0777") == 0)
 			c->hugetlb = true;
 	}
 	return true;
+fail:
+	fprintf(stderr, "objvm oracle: private directory %s: %s\n", dir,
+		strerror(errno));
+	if (files >= 0)
+		close(files);
+	if (fd >= 0)
+		close(fd);
+	oracle_remove_dir(dir);
+	dir[0] = '\0';
+	return false;
+}
+
+/* The run is over: its directory stays only if asked to (--keep). */
+static void end_dir(struct octx *c)
+{
+	if (c->files_fd >= 0)
+		close(c->files_fd);
+	if (c->lock_fd >= 0) {
+		unlinkat(c->lock_fd, ORACLE_RUNNING, 0);
+		close(c->lock_fd);
+	}
+	c->files_fd = c->lock_fd = -1;
 }
 
 /* --- tasks -------------------------------------------------------------- */
@@ -689,12 +793,13 @@ static void spawn_task(struct octx *c, const struct scn_spawn *a,
 	}
 	if (pid == 0) {
 		dup2(sv[1], ORACLE_CHAN_FD);
+		dup2(c->files_fd, ORACLE_DIR_FD);
 		close_range(3, ORACLE_CHAN_FD - 1, 0);
-		close_range(ORACLE_CHAN_FD + 1, ~0U, 0);
+		close_range(ORACLE_DIR_FD + 1, ~0U, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (a->uid != 0 && become(a->uid, a->caps) < 0)
 			_exit(127);
-		oracle_task_serve(c->script, a->task, c->res->dir);
+		oracle_task_serve(c->script, a->task);
 	}
 	close(sv[1]);
 	t = task_new(c, a->task, OT_LIVE);
@@ -837,7 +942,11 @@ static void catch_stop(void)
 int oracle_run_script(const struct scn_script *script, FILE *out,
 		      const struct oracle_opts *opts, struct oracle_result *res)
 {
-	struct octx c = {.script = script, .res = res, .out = out};
+	struct octx c = {.script = script,
+			 .res = res,
+			 .out = out,
+			 .files_fd = -1,
+			 .lock_fd = -1};
 	struct result r = {0};
 	int subreaper = 0;
 	size_t i;
@@ -877,6 +986,7 @@ int oracle_run_script(const struct scn_script *script, FILE *out,
 			res->mismatch = true;
 	}
 	end_tasks(&c);
+	end_dir(&c);
 	prctl(PR_SET_CHILD_SUBREAPER, subreaper);
 	if (stop_signal) {
 		oracle_remove_dir(res->dir);

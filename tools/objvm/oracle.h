@@ -39,6 +39,21 @@
 
 /* The descriptor a task process talks to the controller on. */
 #define ORACLE_CHAN_FD 1000
+/* The descriptor of the files directory, which a task process opens
+ * every scenario path below (beneath.h), whatever its uid. */
+#define ORACLE_DIR_FD 1001
+
+/*
+ * The private directory (oracle.c): DIR, made by mkdtemp, mode 0700 and
+ * owned by whoever runs the oracle, so no other user can reach into it;
+ * the scenario's files live in DIR/files (mode 0777, for tasks spawned
+ * with another uid, which reach it through ORACLE_DIR_FD, opened before
+ * they drop their privileges).  DIR/.running exists while the run that
+ * made it holds a lock on DIR: a directory with the file but no lock was
+ * left by an oracle that was killed, and the next one removes it.
+ */
+#define ORACLE_FILES   "files"
+#define ORACLE_RUNNING ".running"
 
 /* What the oracle made of one command (struct oracle_line.flags). */
 #define ORACLE_SKIP    (1u << 0) /* printed `skip` */
@@ -84,6 +99,10 @@ void oracle_result_free(struct oracle_result *res);
 /* oracle_remove_dir - remove @dir and everything below it. */
 int oracle_remove_dir(const char *dir);
 
+/* oracle_files_open - the files directory of private directory @dir,
+ * opened O_PATH, for beneath_open(); -1 if it is not there. */
+int oracle_files_open(const char *dir);
+
 /* The huge page pool the oracle found: true if hugetlb commands can run. */
 bool oracle_have_hugetlb(void);
 
@@ -100,8 +119,8 @@ bool oracle_path_safe(const char *path);
  * ORACLE_CHAN_FD until the controller closes it or the task exits.
  * Never returns.
  */
-void oracle_task_serve(const struct scn_script *script, const char *name,
-		       const char *dir) __attribute__((noreturn));
+void oracle_task_serve(const struct scn_script *script, const char *name)
+	__attribute__((noreturn));
 
 /* Reply header, task process -> controller; the text follows. */
 struct oracle_reply {

@@ -35,6 +35,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "oracle.h"
 #include "run.h"
 
@@ -44,7 +45,6 @@
 #define POPULATE_MAX (1ULL << 30) /* most memory one command may fill */
 
 static const struct scn_script *script;
-static const char *root; /* the private directory */
 static struct run_ctx ctx;
 static struct run_task self;
 static bool new_child; /* this process was just forked: no reply */
@@ -115,23 +115,6 @@ static uint64_t end_of(uint64_t addr, uint64_t len)
 	return addr + len < addr ? UINT64_MAX : addr + len;
 }
 
-static void path_join(char *out, size_t size, const char *path)
-{
-	snprintf(out, size, "%s%s", root, path);
-}
-
-/* Make the directories above @full (below the private directory). */
-static void make_parents(char *full)
-{
-	char *p = full + strlen(root) + 1;
-
-	while ((p = strchr(p, '/'))) {
-		*p = '\0';
-		mkdir(full, 0777);
-		*p++ = '/';
-	}
-}
-
 /* --- files -------------------------------------------------------------- */
 
 static int open_flags(const struct scn_open *a)
@@ -155,13 +138,13 @@ static int open_flags(const struct scn_open *a)
 static void t_open(const struct scn_cmd *cmd, struct result *res)
 {
 	const struct scn_open *a = &cmd->u.open;
-	char full[8192];
 	int fd;
 
-	path_join(full, sizeof(full), a->path);
+	/* Below the files directory, through no symbolic link (beneath.h);
+	 * `creat` makes the directories above the file first. */
 	if (a->flags & SCN_O_CREAT)
-		make_parents(full);
-	fd = open(full, open_flags(a), 0666);
+		beneath_mkdirs(ORACLE_DIR_FD, a->path, 0777);
+	fd = beneath_open(ORACLE_DIR_FD, a->path, open_flags(a), 0666);
 	if (fd >= 0)
 		fd_bind(&self, a->fd, fd);
 	put_sys(res, fd);
@@ -177,10 +160,7 @@ static void t_close(const struct scn_cmd *cmd, struct result *res)
 
 static void t_unlink(const struct scn_cmd *cmd, struct result *res)
 {
-	char full[8192];
-
-	path_join(full, sizeof(full), cmd->u.path);
-	put_sys(res, unlink(full));
+	put_sys(res, beneath_unlink(ORACLE_DIR_FD, cmd->u.path));
 }
 
 static void t_ftruncate(const struct scn_cmd *cmd, struct result *res)
@@ -776,13 +756,11 @@ static int send_reply(const struct oracle_reply *r, const char *text,
 	return io_full(ORACLE_CHAN_FD, (void *)text, r->len, true) ? 0 : -1;
 }
 
-void oracle_task_serve(const struct scn_script *s, const char *name,
-		       const char *dir)
+void oracle_task_serve(const struct scn_script *s, const char *name)
 {
 	struct result res = {0};
 
 	script = s;
-	root = dir;
 	self.name = name;
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, SIG_DFL); /* the controller's handlers are not ours */
