@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../tools/objvm/hostdir.c"
 #include "../../tools/objvm/parse.c"
 
 #include "harness.h"
 
 static struct scn_script script;
+static char why[160];
 
 static void teardown(void)
 {
@@ -411,6 +413,7 @@ START_TEST(machine_every_key)
 	ck_assert_uint_eq(c->u.machine.given, 0);
 	ck_assert_uint_eq(c->u.machine.mem, 64ULL << 20);
 	ck_assert_ptr_null(c->u.machine.backing_dir);
+	ck_assert_int_eq(host_dir_set("/tmp", why, sizeof(why)), 0);
 	c = one("# first\n\nmachine mem=16M swap=4m hugepages=8 "
 		"backing=host:/tmp/x seed=42");
 	ck_assert_uint_eq(c->line, 3);
@@ -425,6 +428,52 @@ START_TEST(machine_every_key)
 	ck_assert_uint_eq(c->u.machine.seed, 42);
 	c = one("machine backing=memory");
 	ck_assert_ptr_null(c->u.machine.backing_dir);
+	host_dir[0] = '\0';
+}
+END_TEST
+
+/* backing=host: only at or under --host-dir (hostdir.h). */
+START_TEST(machine_host_dir)
+{
+	char dir[] = "/tmp/objvm-test-parse.XXXXXX", link[64], text[160];
+	const struct scn_cmd *c;
+
+	host_dir[0] = '\0';
+	err("machine backing=host:/tmp/x", 1, 17,
+	    "backing=host:/tmp/x refused: no --host-dir given");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(host_dir_set(dir, why, sizeof(why)), 0);
+	ck_assert_str_eq(host_dir_get(), dir);
+	/* relative to --host-dir; absolute at or under it; `.` and // go */
+	c = one("machine backing=host:db");
+	snprintf(text, sizeof(text), "%s/db", dir);
+	ck_assert_str_eq(c->u.machine.backing_dir, text);
+	snprintf(text, sizeof(text), "machine backing=host:%s//./db/", dir);
+	c = one(text);
+	snprintf(text, sizeof(text), "%s/db", dir);
+	ck_assert_str_eq(c->u.machine.backing_dir, text);
+	c = one("machine backing=host:.");
+	ck_assert_str_eq(c->u.machine.backing_dir, dir);
+	snprintf(text, sizeof(text),
+		 "backing=host:/ refused: not under --host-dir %s", dir);
+	err("machine backing=host:/", 1, 17, text);
+	snprintf(text, sizeof(text), "machine backing=host:%sx", dir);
+	ck_assert_int_eq(scn_parse(&script, "t.ovs", text, strlen(text)), -1);
+	ck_assert_ptr_nonnull(strstr(script.errors[0].msg, "not under"));
+	err("machine backing=host:db/../../etc", 1, 17,
+	    "backing=host:db/../../etc refused: '..' is not allowed");
+	/* a link below --host-dir is refused, wherever it points */
+	snprintf(link, sizeof(link), "%s/up", dir);
+	ck_assert_int_eq(symlink(dir, link), 0);
+	snprintf(text, sizeof(text), "backing=host:up/x refused: %s/up is a "
+		 "symbolic link", dir);
+	err("machine backing=host:up/x", 1, 17, text);
+	unlink(link);
+	rmdir(dir);
+	host_dir[0] = '\0';
+	ck_assert_int_eq(host_dir_set("/nonexistent/objvm", why, sizeof(why)),
+			 -1);
+	ck_assert_str_eq(why, "No such file or directory");
 }
 END_TEST
 
@@ -729,6 +778,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(cmd, other_flag_lists);
 	tcase_add_test(cmd, machine_every_key);
 	tcase_add_test(cmd, machine_bad);
+	tcase_add_test(cmd, machine_host_dir);
 	tcase_add_test(cmd, machine_not_first_twice);
 	tcase_add_test(cmd, machine_after_bad_line);
 	tcase_add_test(cmd, sysctl_forms);

@@ -38,6 +38,7 @@
 #include "beneath.h"
 #include "cli.h"
 #include "gen.h"
+#include "hostdir.h"
 #include "oracle.h"
 #include "run.h"
 
@@ -639,7 +640,7 @@ static int reduce(const char *path, const struct diff_opts *o)
 
 static const char diff_usage[] = "usage: objvm diff [-v] [--status] "
 				 "[--check=each|end|off] "
-				 "[--known=FILE] FILE...\n"
+				 "[--known=FILE] [--host-dir DIR] FILE...\n"
 				 "       objvm diff [-v] [--status] "
 				 "[--known=FILE] [--save=DIR] "
 				 "--seeds=A-B [--ops=K] [--tasks=T]\n"
@@ -752,7 +753,7 @@ int diff_main(int argc, char **argv)
 	struct diff_count n = {0};
 	uint64_t a = 0, b = 0, v;
 	bool seeds = false, ok = true, do_reduce = false;
-	int i, nr = 0;
+	int i, nr = 0, taken;
 
 	msgs = stdout;
 	gen_defaults(&o.gen);
@@ -777,6 +778,9 @@ int diff_main(int argc, char **argv)
 		} else if (strncmp(arg, "--seeds=", 8) == 0 &&
 			   parse_seeds(arg + 8, &a, &b)) {
 			seeds = true;
+		} else if ((taken = host_dir_option("diff", argc, argv, &i))) {
+			if (taken < 0)
+				return 2;
 		} else if (strncmp(arg, "--save=", 7) == 0) {
 			o.save_dir = arg + 7;
 		} else if (strncmp(arg, "--ops=", 6) == 0 &&

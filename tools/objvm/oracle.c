@@ -39,6 +39,7 @@
 
 #include "beneath.h"
 #include "cli.h"
+#include "hostdir.h"
 #include "oracle.h"
 #include "run.h"
 
@@ -1014,14 +1015,14 @@ void oracle_result_free(struct oracle_result *res)
 /* --- `objvm oracle` ----------------------------------------------------- */
 
 static const char oracle_usage[] = "usage: objvm oracle [--keep] "
-				   "[--tmpdir=DIR] FILE...\n";
+				   "[--tmpdir=DIR] [--host-dir DIR] FILE...\n";
 
 int oracle_main(int argc, char **argv)
 {
 	struct oracle_opts opts = {0};
 	struct scn_script *scripts;
 	bool options = true, ok = true;
-	int i, n = 0, status = 0;
+	int i, n = 0, status = 0, taken;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -1037,6 +1038,8 @@ int oracle_main(int argc, char **argv)
 			opts.keep_dir = true;
 		else if (strncmp(arg, "--tmpdir=", 9) == 0)
 			opts.tmp_parent = arg + 9;
+		else if ((taken = host_dir_option("oracle", argc, argv, &i)))
+			status = taken < 0 ? 2 : status;
 		else {
 			fprintf(stderr, "objvm oracle: unknown option '%s'\n",
 				arg);
@@ -1044,6 +1047,8 @@ int oracle_main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (status)
+		return status;
 	if (n == 0) {
 		fputs("objvm oracle: no scenario file\n", stderr);
 		fputs(oracle_usage, stderr);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostdir.h"
 #include "scenario.h"
 
 #define ARENA_BLOCK 8192
@@ -833,7 +834,14 @@ static int parse_backing(struct parser *p, const char *v, size_t len,
 		return 0;
 	}
 	if (len > 5 && memcmp(v, "host:", 5) == 0) {
-		m->backing_dir = arena_strndup(p->script, v + 5, len - 5);
+		char dir[4096], why[160];
+
+		/* Only under the runner's --host-dir (hostdir.h). */
+		if (host_path_resolve(v + 5, len - 5, dir, sizeof(dir), why,
+				      sizeof(why)) < 0)
+			return perr(p, v, "backing=host:%.*s refused: %s",
+				    qlen(len - 5), v + 5, why);
+		m->backing_dir = arena_strndup(p->script, dir, strlen(dir));
 		return 0;
 	}
 	return perr(p, v, "bad backing '%.*s': expected memory or host:DIR",

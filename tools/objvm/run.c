@@ -11,10 +11,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hostdir.h"
 #include "run.h"
 
 static const char run_usage[] = "usage: objvm run [--check=each|end|off] "
-				"FILE...\n";
+				"[--host-dir DIR] FILE...\n";
 
 static int check_level(const char *word, enum objvm_check_level *level)
 {
@@ -134,7 +135,7 @@ static bool run_script(const struct scn_script *script,
 static int run_options(int argc, char **argv, enum objvm_check_level *check)
 {
 	bool options = true;
-	int i, nr = 0;
+	int i, nr = 0, taken;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -147,6 +148,9 @@ static int run_options(int argc, char **argv, enum objvm_check_level *check)
 			   strcmp(arg, "--help") == 0) {
 			fputs(run_usage, stdout);
 			exit(0);
+		} else if ((taken = host_dir_option("run", argc, argv, &i))) {
+			if (taken < 0)
+				return -1;
 		} else if (strncmp(arg, "--check=", 8) != 0) {
 			fprintf(stderr, "objvm run: unknown option '%s'\n",
 				arg);
