@@ -613,7 +613,10 @@ START_TEST(file_commands)
 	ck_assert_int_eq(one("A: fsync F")->verb, SCN_FSYNC);
 	ck_assert_int_eq(one("A: fstat F")->verb, SCN_FSTAT);
 	ck_assert_str_eq(one("A: unlink /db/t")->u.path, "/db/t");
-	err("A: read F 0 4 as=u64", 1, 15, "as=u64 needs LEN 8");
+	ck_assert_uint_eq(one("A: read F 0 4 as=u64")->u.read.as, SCN_AS_U64);
+	ck_assert_uint_eq(one("A: read F 0 1 as=u64")->u.read.len, 1);
+	err("A: read F 0 0 as=u64", 1, 15, "as=u64 needs LEN 1 to 8");
+	err("A: read F 0 9 as=u64", 1, 15, "as=u64 needs LEN 1 to 8");
 	err("A: read F 0 4 as=hex", 1, 18,
 	    "bad as= 'hex': expected str, u64 or sum");
 	err("A: read F 0 4 as=str as=sum", 1, 22, "duplicate option 'as=sum'");
@@ -676,7 +679,9 @@ START_TEST(access_forms)
 	ck_assert_int_eq(one("A: mlock W 4p")->verb, SCN_MLOCK);
 	ck_assert_int_eq(one("A: munlock W 4p")->verb, SCN_MUNLOCK);
 	ck_assert_int_eq(one("A: maps")->verb, SCN_MAPS);
-	err("A: load W 9 as=u64", 1, 13, "as=u64 needs LEN 8");
+	err("A: load W 9 as=u64", 1, 13, "as=u64 needs LEN 1 to 8");
+	err("A: load W 0 as=u64", 1, 13, "as=u64 needs LEN 1 to 8");
+	ck_assert_uint_eq(one("A: load W 3 as=u64")->u.load.len, 3);
 	err("A: touch W 1p rw", 1, 15, "unexpected argument 'rw'");
 	err("A: fork", 1, 8, "missing C");
 	err("A: maps all", 1, 9, "unexpected argument 'all'");

@@ -1066,15 +1066,15 @@ static int parse_write(struct cursor *c, struct scn_cmd *cmd)
 	return 0;
 }
 
-/* [as=...]; as=u64 only with LEN 8. */
+/* [as=...]; as=u64 only with LEN 1 to 8. */
 static int get_as_for(struct cursor *c, uint64_t len, enum scn_as *as)
 {
 	const struct tok *t = peek(c);
 
 	if (get_as(c, as))
 		return -1;
-	if (*as == SCN_AS_U64 && len != 8)
-		return perr(c->p, t->raw, "as=u64 needs LEN 8");
+	if (*as == SCN_AS_U64 && (len < 1 || len > 8))
+		return perr(c->p, t->raw, "as=u64 needs LEN 1 to 8");
 	return 0;
 }
 
