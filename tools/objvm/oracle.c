@@ -5,7 +5,8 @@
  * answers itself (spec section 4: `skip` for check, reclaim, stats and
  * sysctl, for `machine` arguments and `spawn` options it cannot honour).
  * A `T: ...` command goes to T's process (oracle_task.c) unless it must be
- * skipped: after a sysctl that changes what programs observe, for the
+ * skipped: after a sysctl that changes what programs observe or a command
+ * refused for the host's safety (every later line), for the
  * nonlinear flag, remap's fd=, hugetlbfs without a pool, paths that would
  * leave the private directory, and for any command that names something a
  * skipped command would have bound (a descriptor, a mapping, a task).
@@ -75,6 +76,7 @@ struct octx {
 	struct otask **tasks;
 	size_t nr_tasks;
 	bool poisoned; /* a sysctl changed what programs observe */
+	bool refused;  /* a command was refused for the host's safety */
 	bool hugetlb;  /* a pool, and hugetlbfs mounted below dir */
 	bool file_thp; /* dir's filesystem places file mappings for THP */
 	int files_fd;  /* DIR/files; -1 before make_dir() */
@@ -864,7 +866,9 @@ static unsigned int run_cmd(struct octx *c, size_t idx, struct result *res)
 	char kind;
 
 	result_reset(res);
-	if (c->poisoned) {
+	/* After either, the kernel's state is not what objvm's would be
+	 * (a refused call might have been partly applied): spec 4. */
+	if (c->poisoned || c->refused) {
 		result_printf(res, "skip");
 		return ORACLE_SKIP;
 	}
@@ -894,6 +898,8 @@ static unsigned int run_cmd(struct octx *c, size_t idx, struct result *res)
 	} else {
 		flags = task_call(c, t, (uint32_t)idx, res);
 	}
+	if (flags & ORACLE_REFUSED)
+		c->refused = true;
 	if (flags & ORACLE_SKIP) {
 		taint_set(t, kind, name, true);
 		if (cmd->verb == SCN_FORK)
