@@ -58,6 +58,7 @@ for line in 'A: munmap M 0x40203000' \
 	'A: madvise M 0x100000000000 dontneed' \
 	'A: mlock M 0x100000000000' \
 	'A: msync M 0x100000000000 sync' \
+	'A: mincore M 0x100000000000' \
 	'A: load M+0x40201000 1' \
 	'A: store M+0x40201000 "x"' \
 	'A: touch M+0x40201000 1p w' \
