@@ -679,7 +679,12 @@ static void task_died(struct otask *t, struct result *res)
 	t->chan = -1;
 	t->state = OT_GONE;
 	result_reset(res);
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+	if (stop_signal) {
+		/* We were stopped (the task may have had the signal too, from
+		 * the terminal): it did not die of the scenario. */
+		result_printf(res, "interrupted");
+		res->failed = true;
+	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 		result_printf(res, "OOM");
 	else if (WIFSIGNALED(status))
 		result_error(res, "task %s died of signal %d", t->name,
