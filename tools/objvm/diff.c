@@ -55,6 +55,7 @@ struct diff_opts {
 	bool verbose;         /* print every compared line */
 	bool status;          /* a `pass NAME` or `fail NAME` line each */
 	struct gen_opts gen;
+	struct oracle_opts oracle; /* the host limits */
 };
 
 struct diff_count {
@@ -143,6 +144,14 @@ static bool compare_lines(const struct scn_script *script, const char *text,
 		const struct oracle_line *k = &kern->lines[i];
 		unsigned int line = script->cmds[i].line;
 
+		if (k->flags & ORACLE_LIMIT) {
+			/* not a difference, but nothing is compared: fails */
+			fprintf(msgs, "%s:%u: the oracle stopped: %s\n",
+				script->file, line, k->text);
+			first_diff(script->cmds[i].verb, mine[i], k->text);
+			*stopped = true;
+			return true;
+		}
 		if (k->flags & ORACLE_REFUSED) {
 			fprintf(msgs,
 				"%s:%u: the oracle refused this line (safety); "
@@ -343,7 +352,7 @@ static const char *host_mmap_min_addr(void)
 static bool diff_script(const struct scn_script *script, const char *text,
 			const struct diff_opts *o)
 {
-	struct oracle_opts oo = {.keep_dir = true};
+	struct oracle_opts oo = o->oracle;
 	struct run_ctx ctx = {.check = o->check,
 			      .mmap_min_addr = host_mmap_min_addr()};
 	struct oracle_result kern;
@@ -354,6 +363,7 @@ static bool diff_script(const struct scn_script *script, const char *text,
 	first.set = false;
 	if (script->nr_cmds == 0)
 		return false;
+	oo.keep_dir = true;
 	oracle_run_script(script, NULL, &oo, &kern);
 	if (kern.setup_failed) {
 		fprintf(msgs, "%s: the oracle could not run\n", script->file);
@@ -641,6 +651,8 @@ static int reduce(const char *path, const struct diff_opts *o)
 static const char diff_usage[] = "usage: objvm diff [-v] [--status] "
 				 "[--check=each|end|off] "
 				 "[--known=FILE] [--host-dir DIR] FILE...\n"
+				 "       (and --max-host-mem=SIZE, "
+				 "--max-host-locked=SIZE: the oracle's limits)\n"
 				 "       objvm diff [-v] [--status] "
 				 "[--known=FILE] [--save=DIR] "
 				 "--seeds=A-B [--ops=K] [--tasks=T]\n"
@@ -778,7 +790,8 @@ int diff_main(int argc, char **argv)
 		} else if (strncmp(arg, "--seeds=", 8) == 0 &&
 			   parse_seeds(arg + 8, &a, &b)) {
 			seeds = true;
-		} else if ((taken = host_dir_option("diff", argc, argv, &i))) {
+		} else if ((taken = host_dir_option("diff", argc, argv, &i)) ||
+			   (taken = oracle_limit_option("diff", arg, &o.oracle))) {
 			if (taken < 0)
 				return 2;
 		} else if (strncmp(arg, "--save=", 7) == 0) {

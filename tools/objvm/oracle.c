@@ -77,6 +77,12 @@ struct octx {
 	size_t nr_tasks;
 	bool poisoned; /* a sysctl changed what programs observe */
 	bool refused;  /* a command was refused for the host's safety */
+	bool stopped;  /* the host limits stopped the run */
+	/* The host limits: at most max_mem bytes of memory held by the
+	 * tasks, max_locked of them locked.  used_*: an upper bound of what
+	 * they hold (measured, plus every charge since), unless !use_known. */
+	uint64_t max_mem, max_locked, used_mem, used_locked;
+	bool use_known;
 	bool hugetlb;  /* a pool, and hugetlbfs mounted below dir */
 	bool file_thp; /* dir's filesystem places file mappings for THP */
 	int files_fd;  /* DIR/files; -1 before make_dir() */
@@ -694,34 +700,129 @@ static void task_died(struct otask *t, struct result *res)
 			     WEXITSTATUS(status));
 }
 
+/* --- the host limits ---------------------------------------------------- */
+
+/* Add the "VmRSS:" and "VmLck:" of process @pid to *@mem, *@locked. */
+static void task_use(pid_t pid, uint64_t *mem, uint64_t *locked)
+{
+	char path[64], buf[4096], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nVmRSS:")))
+		*mem += strtoull(p + 7, NULL, 10) << 10;
+	if ((p = strstr(buf, "\nVmLck:")))
+		*locked += strtoull(p + 7, NULL, 10) << 10;
+}
+
+/* What the live tasks hold now: each process counted whole (a page two
+ * forked tasks share counts twice, erring on the safe side). */
+static void measure_use(struct octx *c)
+{
+	size_t i;
+
+	c->used_mem = c->used_locked = 0;
+	for (i = 0; i < c->nr_tasks; i++)
+		if (c->tasks[i]->state == OT_LIVE && c->tasks[i]->chan >= 0)
+			task_use(c->tasks[i]->pid, &c->used_mem,
+				 &c->used_locked);
+	c->use_known = true;
+}
+
+static uint64_t room(uint64_t max, uint64_t used)
+{
+	return used < max ? max - used : 0;
+}
+
+/* The limits stopped the run at this command: say so, once. */
+static void limit_error(struct octx *c, const char *which,
+			struct result *res)
+{
+	bool lock = strcmp(which, "lock") == 0;
+
+	result_reset(res);
+	result_error(res,
+		     "host limit: the scenario would %s more than %" PRIu64
+		     " MiB of the host's memory (--max-host-%s=SIZE)",
+		     lock ? "lock" : "hold",
+		     (lock ? c->max_locked : c->max_mem) >> 20,
+		     lock ? "locked" : "mem");
+	c->stopped = true;
+}
+
+/* Send request @q to @t and read the reply: header, descriptor, text. */
+static bool task_ask(struct otask *t, const struct oracle_request *q,
+		     struct oracle_reply *r, int *fd, char **text)
+{
+	*text = NULL;
+	if (!io_full(t->chan, (void *)q, sizeof(*q), true) ||
+	    !recv_header(t->chan, r, fd))
+		return false;
+	*text = xrealloc(NULL, (size_t)r->len + 1);
+	if (!io_full(t->chan, *text, r->len, false)) {
+		free(*text);
+		*text = NULL;
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return false;
+	}
+	(*text)[r->len] = '\0';
+	return true;
+}
+
 /* Send command @idx to @t and collect its result in @res. */
 static unsigned int task_call(struct octx *c, struct otask *t, uint32_t idx,
 			      struct result *res)
 {
 	const struct scn_cmd *cmd = &c->script->cmds[idx];
+	struct oracle_request q = {.idx = idx};
 	struct oracle_reply r;
 	struct otask *child;
+	bool measured;
 	int fd = -1;
 	char *text;
 
-	if (!io_full(t->chan, &idx, sizeof(idx), true) ||
-	    !recv_header(t->chan, &r, &fd)) {
-		task_died(t, res);
-		return res->failed ? ORACLE_FAILED : 0;
-	}
-	text = xrealloc(NULL, (size_t)r.len + 1);
-	if (!io_full(t->chan, text, r.len, false)) {
+	/*
+	 * The task says ORACLE_LIMIT, having run nothing, when the command
+	 * could take more than the room left; the room comes from an upper
+	 * bound, so it is measured and asked again before the run stops.
+	 */
+	for (;;) {
+		measured = !c->use_known;
+		if (measured)
+			measure_use(c);
+		q.mem_left = room(c->max_mem, c->used_mem);
+		q.lock_left = room(c->max_locked, c->used_locked);
+		if (!task_ask(t, &q, &r, &fd, &text)) {
+			task_died(t, res);
+			return res->failed ? ORACLE_FAILED : 0;
+		}
+		if (!(r.flags & ORACLE_LIMIT))
+			break;
+		if (measured) {
+			limit_error(c, text, res);
+			free(text);
+			return ORACLE_FAILED | ORACLE_LIMIT;
+		}
 		free(text);
-		if (fd >= 0)
-			close(fd);
-		task_died(t, res);
-		return res->failed ? ORACLE_FAILED : 0;
+		c->use_known = false;
 	}
-	text[r.len] = '\0';
 	result_reset(res);
 	result_printf(res, "%s", text);
 	res->failed = r.flags & ORACLE_FAILED;
 	free(text);
+	c->used_mem += r.mem_charge;
+	c->used_locked += r.lock_charge;
 	if (r.flags & ORACLE_FORKED) {
 		child = task_new(c, cmd->u.child, OT_LIVE);
 		child->pid = r.pid;
@@ -733,6 +834,7 @@ static unsigned int task_call(struct octx *c, struct otask *t, uint32_t idx,
 			memcpy(child->taints, t->taints,
 			       t->nr_taints * sizeof(*t->taints));
 		}
+		c->use_known = false; /* the child holds as much again */
 	} else if (fd >= 0) {
 		close(fd);
 	}
@@ -743,6 +845,7 @@ static unsigned int task_call(struct octx *c, struct otask *t, uint32_t idx,
 		t->chan = -1;
 		task_reap(t, &status);
 		t->state = OT_EXITED;
+		c->use_known = false;
 	}
 	return r.flags;
 }
@@ -814,6 +917,7 @@ static void spawn_task(struct octx *c, const struct scn_spawn *a,
 	t->pid = pid;
 	t->chan = sv[0];
 	result_printf(res, "ok");
+	c->use_known = false;
 }
 
 /* --- machine-wide commands ---------------------------------------------- */
@@ -872,8 +976,9 @@ static unsigned int run_cmd(struct octx *c, size_t idx, struct result *res)
 
 	result_reset(res);
 	/* After either, the kernel's state is not what objvm's would be
-	 * (a refused call might have been partly applied): spec 4. */
-	if (c->poisoned || c->refused) {
+	 * (a refused call might have been partly applied): spec 4.  After
+	 * the host limits stopped it, nothing more runs. */
+	if (c->poisoned || c->refused || c->stopped) {
 		result_printf(res, "skip");
 		return ORACLE_SKIP;
 	}
@@ -958,7 +1063,12 @@ int oracle_run_script(const struct scn_script *script, FILE *out,
 			 .res = res,
 			 .out = out,
 			 .files_fd = -1,
-			 .lock_fd = -1};
+			 .lock_fd = -1,
+			 .max_mem = opts && opts->max_mem ? opts->max_mem
+							  : ORACLE_MAX_MEM,
+			 .max_locked = opts && opts->max_locked
+					       ? opts->max_locked
+					       : ORACLE_MAX_LOCKED};
 	struct result r = {0};
 	int subreaper = 0;
 	size_t i;
@@ -986,8 +1096,8 @@ int oracle_run_script(const struct scn_script *script, FILE *out,
 		if (r.failed)
 			flags |= ORACLE_FAILED;
 		res->lines[i].text = strdup(r.buf);
-		res->lines[i].flags =
-			flags & (ORACLE_SKIP | ORACLE_REFUSED | ORACLE_FAILED);
+		res->lines[i].flags = flags & (ORACLE_SKIP | ORACLE_REFUSED |
+					       ORACLE_FAILED | ORACLE_LIMIT);
 		if (out && !transcript_line(out, cmd->line, r.buf,
 					    skip ? NULL : cmd->expect))
 			res->mismatch = true;
@@ -1025,8 +1135,57 @@ void oracle_result_free(struct oracle_result *res)
 
 /* --- `objvm oracle` ----------------------------------------------------- */
 
-static const char oracle_usage[] = "usage: objvm oracle [--keep] "
-				   "[--tmpdir=DIR] [--host-dir DIR] FILE...\n";
+static const char oracle_usage[] =
+	"usage: objvm oracle [--keep] [--tmpdir=DIR] [--host-dir DIR]\n"
+	"                    [--max-host-mem=SIZE] [--max-host-locked=SIZE] "
+	"FILE...\n";
+
+/* SIZE: an integer with an optional k, m or g (x 1024...). */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	uint64_t v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (end == s || errno || s[0] == '-')
+		return false;
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'm' || *end == 'M')
+		shift = 20;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || v == 0 || v > (UINT64_MAX >> shift))
+		return false;
+	*out = v << shift;
+	return true;
+}
+
+int oracle_limit_option(const char *prog, const char *arg,
+			struct oracle_opts *opts)
+{
+	uint64_t *to;
+	const char *v;
+
+	if (strncmp(arg, "--max-host-mem=", 15) == 0) {
+		to = &opts->max_mem;
+		v = arg + 15;
+	} else if (strncmp(arg, "--max-host-locked=", 18) == 0) {
+		to = &opts->max_locked;
+		v = arg + 18;
+	} else {
+		return 0;
+	}
+	if (!parse_size(v, to)) {
+		fprintf(stderr, "objvm %s: bad size in '%s'\n", prog, arg);
+		return -1;
+	}
+	return 1;
+}
 
 int oracle_main(int argc, char **argv)
 {
@@ -1050,6 +1209,8 @@ int oracle_main(int argc, char **argv)
 		else if (strncmp(arg, "--tmpdir=", 9) == 0)
 			opts.tmp_parent = arg + 9;
 		else if ((taken = host_dir_option("oracle", argc, argv, &i)))
+			status = taken < 0 ? 2 : status;
+		else if ((taken = oracle_limit_option("oracle", arg, &opts)))
 			status = taken < 0 ? 2 : status;
 		else {
 			fprintf(stderr, "objvm oracle: unknown option '%s'\n",

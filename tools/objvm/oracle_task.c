@@ -49,6 +49,11 @@ static struct run_ctx ctx;
 static struct run_task self;
 static bool new_child; /* this process was just forked: no reply */
 
+/* The host limits (oracle.h): what this command may still take, and what
+ * it took (an upper bound), for the reply. */
+static uint64_t mem_left, lock_left, mem_charge, lock_charge;
+static bool locked_any; /* a mapping of this process may be locked */
+
 /* --- helpers ------------------------------------------------------------ */
 
 static void put_sys(struct result *res, long rc)
@@ -64,6 +69,25 @@ static void refuse(struct result *res, unsigned int *flags)
 	result_reset(res);
 	result_printf(res, "skip");
 	*flags |= ORACLE_SKIP | ORACLE_REFUSED;
+}
+
+/*
+ * May this command populate @mem more bytes of memory, @lock of them
+ * locked?  If not, the reply says ORACLE_LIMIT, and the controller (which
+ * knows every task's share) decides; nothing has run.
+ */
+static bool charge(uint64_t mem, uint64_t lock, struct result *res,
+		   unsigned int *flags)
+{
+	if (mem > mem_left || lock > lock_left) {
+		result_reset(res);
+		result_printf(res, "%s", lock > lock_left ? "lock" : "mem");
+		*flags |= ORACLE_LIMIT;
+		return false;
+	}
+	mem_charge = mem;
+	lock_charge = lock;
+	return true;
 }
 
 /* As commands.c buf_alloc(): a buffer of @len bytes, or an error. */
@@ -285,12 +309,18 @@ static void t_mmap(const struct scn_cmd *cmd, struct result *res,
 		refuse(res, flags);
 		return;
 	}
+	if ((a->flags & (SCN_MAP_POPULATE | SCN_MAP_LOCKED)) &&
+	    !charge(len, a->flags & SCN_MAP_LOCKED ? len : 0, res, flags))
+		return;
 	rc = syscall(SYS_mmap, hint, a->len, prot_bits(a->prot),
 		     mmap_flags(a->flags), fd, a->off);
 	if (rc == -1) {
+		mem_charge = lock_charge = 0;
 		put_errno(res, -errno);
 		return;
 	}
+	if (a->flags & SCN_MAP_LOCKED)
+		locked_any = true;
 	oracle_mem_own((uint64_t)rc, (uint64_t)rc + len);
 	map_bind(&ctx, &self, a->map, (uint64_t)rc, a->len);
 	result_printf(res, "ok");
@@ -369,6 +399,11 @@ static void t_mremap(const struct scn_cmd *cmd, struct result *res,
 	if (a->has_fixed && call_range(new_addr, a->new_len, false, &s, &e) &&
 	    !oracle_mem_check(s, e, ORACLE_CREATE))
 		goto refused;
+	/* A locked mapping that grows is populated (mremap of VM_LOCKED). */
+	if (locked_any && page_align(a->new_len) > page_align(old_len) &&
+	    !charge(page_align(a->new_len) - page_align(old_len),
+		    page_align(a->new_len) - page_align(old_len), res, flags))
+		return;
 	if (a->maymove)
 		mflags |= MREMAP_MAYMOVE;
 	if (a->has_fixed)
@@ -431,6 +466,16 @@ static void t_mlock(const struct scn_cmd *cmd, struct result *res,
 	    addr + cmd->u.range.len > addr) {
 		refuse(res, flags);
 		return;
+	}
+	if (cmd->verb == SCN_MLOCK) {
+		uint64_t s, e, mine = 0;
+
+		/* what it can lock: the scenario's memory in the range */
+		if (call_range(addr, cmd->u.range.len, true, &s, &e))
+			mine = oracle_mem_owned_in(s, e);
+		if (!charge(mine, mine, res, flags))
+			return;
+		locked_any = true;
 	}
 	put_sys(res, syscall(cmd->verb == SCN_MLOCK ? SYS_mlock : SYS_munlock,
 			     addr, cmd->u.range.len));
@@ -556,6 +601,9 @@ static void t_load(const struct scn_cmd *cmd, struct result *res,
 		refuse(res, flags);
 		return;
 	}
+	if (!charge(oracle_mem_owned_in(addr, end_of(addr, a->len)), 0, res,
+		    flags))
+		return;
 	sig = probe_range(addr, a->len, ORACLE_PROBE_READ, &fault);
 	if (sig)
 		put_signal(res, sig);
@@ -580,6 +628,10 @@ static void t_store(const struct scn_cmd *cmd, struct result *res,
 	scn_data_fill(&a->data, 0, buf);
 	if (!oracle_mem_check(addr, end_of(addr, a->data.len), ORACLE_WRITE)) {
 		refuse(res, flags);
+	} else if (!charge(oracle_mem_owned_in(addr,
+					       end_of(addr, a->data.len)),
+			   0, res, flags)) {
+		/* answered */
 	} else if ((sig = probe_range(addr, a->data.len, ORACLE_PROBE_WRITE,
 				      &fault))) {
 		put_signal(res, sig);
@@ -605,6 +657,9 @@ static void t_touch(const struct scn_cmd *cmd, struct result *res,
 		refuse(res, flags);
 		return;
 	}
+	if (!charge(oracle_mem_owned_in(addr, end_of(addr, a->range.len)), 0,
+		    res, flags))
+		return;
 	sig = probe_range(
 		addr, a->range.len,
 		a->write ? ORACLE_PROBE_READ_WRITE : ORACLE_PROBE_READ, &fault);
@@ -649,6 +704,7 @@ static void t_fork(const struct scn_cmd *cmd, struct result *res,
 		close(sv[1]);
 		self.name = cmd->u.child;
 		new_child = true;
+		locked_any = false; /* fork does not pass VM_LOCKED on */
 		return;
 	}
 	close(sv[1]);
@@ -812,13 +868,16 @@ void oracle_task_serve(const struct scn_script *s, const char *name)
 		unsigned int flags = 0;
 		int pass_fd = -1;
 		pid_t child = 0;
-		uint32_t idx;
+		struct oracle_request q;
 
-		if (!io_full(ORACLE_CHAN_FD, &idx, sizeof(idx), false) ||
-		    idx >= script->nr_cmds)
+		if (!io_full(ORACLE_CHAN_FD, &q, sizeof(q), false) ||
+		    q.idx >= script->nr_cmds)
 			_exit(0);
 		result_reset(&res);
-		run_cmd(&script->cmds[idx], &res, &flags, &pass_fd, &child);
+		mem_left = q.mem_left;
+		lock_left = q.lock_left;
+		mem_charge = lock_charge = 0;
+		run_cmd(&script->cmds[q.idx], &res, &flags, &pass_fd, &child);
 		if (new_child) {
 			new_child = false;
 			continue;
@@ -826,6 +885,8 @@ void oracle_task_serve(const struct scn_script *s, const char *name)
 		r.flags = flags;
 		r.len = (uint32_t)res.len;
 		r.pid = child;
+		r.mem_charge = mem_charge;
+		r.lock_charge = lock_charge;
 		if (send_reply(&r, res.buf, pass_fd) < 0)
 			_exit(0);
 		if (pass_fd >= 0)
