@@ -64,9 +64,16 @@ struct diff_count {
 
 /* --- the objvm side ----------------------------------------------------- */
 
-/* Run @script as `objvm run` does; @texts gets each command's result. */
+/*
+ * Run @script as `objvm run` does; @texts gets each command's result.
+ * What the oracle could not run at all (@kern: ORACLE_UNRUN, a task
+ * spawned with a uid or capability it cannot give) is left out here too,
+ * so that its effects (the files it made, what it wrote) are on neither
+ * side.  Not run as root, the oracle's other tasks have no privilege
+ * either: objvm spawns them with this process's uid.
+ */
 static void objvm_side(const struct scn_script *script, struct run_ctx *ctx,
-		       char **texts)
+		       const struct oracle_result *kern, char **texts)
 {
 	struct result res = {0};
 	size_t i;
@@ -81,8 +88,19 @@ static void objvm_side(const struct scn_script *script, struct run_ctx *ctx,
 	for (i = 0; i < script->nr_cmds; i++) {
 		const struct scn_cmd *cmd = &script->cmds[i];
 		struct run_task *t = NULL;
+		struct scn_cmd as_user;
 
 		result_reset(&res);
+		if (kern->lines[i].flags & ORACLE_UNRUN) {
+			texts[i] = strdup("skip");
+			continue;
+		}
+		if (cmd->verb == SCN_SPAWN && cmd->u.spawn.uid == 0 &&
+		    geteuid() != 0) {
+			as_user = *cmd;
+			as_user.u.spawn.uid = (unsigned int)geteuid();
+			cmd = &as_user;
+		}
 		if (cmd->verb != SCN_MACHINE && !ctx->vm) {
 			result_error(&res, "no machine (objvm_create: ");
 			put_errno(&res, ctx->create_err);
@@ -373,7 +391,7 @@ static bool diff_script(const struct scn_script *script, const char *text,
 	mine = calloc(script->nr_cmds, sizeof(*mine));
 	if (!mine)
 		exit(2);
-	objvm_side(script, &ctx, mine);
+	objvm_side(script, &ctx, &kern, mine);
 	differ = compare_lines(script, text, mine, &kern, o->verbose, &stopped);
 	if (!stopped && !poisoned(script) &&
 	    compare_files(script, &ctx, kern.dir))

@@ -873,6 +873,24 @@ static int become(unsigned int uid, unsigned int caps)
 	return prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/*
+ * Not run as root, a task spawned as uid 0 is an unprivileged process,
+ * and objvm diff models it as one: give it the RLIMIT_MEMLOCK objvm
+ * gives such tasks, if the host's is higher.
+ */
+static void unprivileged_limits(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 &&
+	    (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > UNPRIV_MEMLOCK)) {
+		rl.rlim_cur = UNPRIV_MEMLOCK;
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur)
+			rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_MEMLOCK, &rl);
+	}
+}
+
 static void spawn_task(struct octx *c, const struct scn_spawn *a,
 		       struct result *res)
 {
@@ -910,6 +928,8 @@ static void spawn_task(struct octx *c, const struct scn_spawn *a,
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (a->uid != 0 && become(a->uid, a->caps) < 0)
 			_exit(127);
+		if (!root)
+			unprivileged_limits();
 		oracle_task_serve(c->script, a->task);
 	}
 	close(sv[1]);
@@ -945,7 +965,10 @@ static unsigned int global_cmd(struct octx *c, const struct scn_cmd *cmd,
 		spawn_task(c, &cmd->u.spawn, res);
 		if (res->failed)
 			return ORACLE_FAILED;
-		return strcmp(res->buf, "skip") == 0 ? ORACLE_SKIP : 0;
+		/* a task that cannot run here: objvm diff leaves it out */
+		return strcmp(res->buf, "skip") == 0
+			       ? ORACLE_SKIP | ORACLE_UNRUN
+			       : 0;
 	case SCN_DROP_CACHES:
 		fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
 		if (fd >= 0 && write(fd, "1", 1) == 1) {
@@ -1005,6 +1028,10 @@ static unsigned int run_cmd(struct octx *c, size_t idx, struct result *res)
 	if (must_skip(c, t, cmd, &refused)) {
 		result_printf(res, "skip");
 		flags = ORACLE_SKIP | (refused ? ORACLE_REFUSED : 0);
+		/* everything a task that cannot run does (spawned with a uid
+		 * or capability the oracle cannot give), and its children */
+		if (t->state == OT_SKIPPED)
+			flags |= ORACLE_UNRUN;
 	} else {
 		flags = task_call(c, t, (uint32_t)idx, res);
 	}
@@ -1096,8 +1123,9 @@ int oracle_run_script(const struct scn_script *script, FILE *out,
 		if (r.failed)
 			flags |= ORACLE_FAILED;
 		res->lines[i].text = strdup(r.buf);
-		res->lines[i].flags = flags & (ORACLE_SKIP | ORACLE_REFUSED |
-					       ORACLE_FAILED | ORACLE_LIMIT);
+		res->lines[i].flags =
+			flags & (ORACLE_SKIP | ORACLE_REFUSED | ORACLE_FAILED |
+				 ORACLE_LIMIT | ORACLE_UNRUN);
 		if (out && !transcript_line(out, cmd->line, r.buf,
 					    skip ? NULL : cmd->expect))
 			res->mismatch = true;

@@ -62,6 +62,7 @@
 #define ORACLE_EXITED  (1u << 3) /* reply only: the task process ends */
 #define ORACLE_FORKED  (1u << 4) /* reply only: a child's channel comes */
 #define ORACLE_LIMIT   (1u << 5) /* `error:` the host limits: run stopped */
+#define ORACLE_UNRUN   (1u << 6) /* skip: its task cannot run here */
 
 /*
  * The host's memory a scenario may hold (oracle.c, "host limits" in
@@ -88,7 +89,7 @@ int oracle_limit_option(const char *prog, const char *arg,
 /* One command's result. */
 struct oracle_line {
 	char *text;
-	unsigned int flags; /* ORACLE_SKIP, _REFUSED, _FAILED, _LIMIT */
+	unsigned int flags; /* ORACLE_SKIP, _REFUSED, _FAILED, _LIMIT, _UNRUN */
 };
 
 struct oracle_result {
