@@ -278,8 +278,8 @@ int objvm_ftruncate(struct objvm_task *task, int fd, int64_t size)
  * passed (EBADF, vfs_read), an end past the largest offset is EINVAL
  * too, whatever the file's size (rw_verify_area: pos + count < 0).
  */
-static bool rw_end_overflows(const struct file *file, bool write,
-			     size_t len, int64_t off)
+static bool rw_end_overflows(const struct file *file, bool write, size_t len,
+			     int64_t off)
 {
 	int mode = file->flags & OBJVM_O_ACCMODE;
 	bool allowed = mode == OBJVM_O_RDWR ||

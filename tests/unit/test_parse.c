@@ -465,8 +465,10 @@ START_TEST(machine_host_dir)
 	/* a link below --host-dir is refused, wherever it points */
 	snprintf(link, sizeof(link), "%s/up", dir);
 	ck_assert_int_eq(symlink(dir, link), 0);
-	snprintf(text, sizeof(text), "backing=host:up/x refused: %s/up is a "
-		 "symbolic link", dir);
+	snprintf(text, sizeof(text),
+		 "backing=host:up/x refused: %s/up is a "
+		 "symbolic link",
+		 dir);
 	err("machine backing=host:up/x", 1, 17, text);
 	unlink(link);
 	rmdir(dir);

@@ -62,8 +62,9 @@ START_TEST(u64_little_endian)
 	/* a read short at EOF may give none */
 	ck_assert_str_eq(bytes("", 0, SCN_AS_U64), "\"\"");
 	ck_assert(!res.failed);
-	ck_assert_str_eq(bytes("abcdefghi", 9, SCN_AS_U64),
-			 "error: as=u64 needs 1 to 8 bytes, got 9");
+	ck_assert_str_eq(bytes("abcdefghi", 9, SCN_AS_U64), "error: as=u64 "
+							    "needs 1 to 8 "
+							    "bytes, got 9");
 	ck_assert(res.failed);
 }
 END_TEST

@@ -562,7 +562,8 @@ static void cmd_mincore(struct run_ctx *ctx, struct run_task *t,
 		}
 		if (done / OBJVM_PAGE_SIZE > BUF_MAX) {
 			result_reset(res);
-			result_error(res, "length %" PRIu64 " out of range", len);
+			result_error(res, "length %" PRIu64 " out of range",
+				     len);
 			break;
 		}
 		/* the start is aligned, or the first call said EINVAL */

@@ -670,7 +670,8 @@ static const char diff_usage[] = "usage: objvm diff [-v] [--status] "
 				 "[--check=each|end|off] "
 				 "[--known=FILE] [--host-dir DIR] FILE...\n"
 				 "       (and --max-host-mem=SIZE, "
-				 "--max-host-locked=SIZE: the oracle's limits)\n"
+				 "--max-host-locked=SIZE: the oracle's "
+				 "limits)\n"
 				 "       objvm diff [-v] [--status] "
 				 "[--known=FILE] [--save=DIR] "
 				 "--seeds=A-B [--ops=K] [--tasks=T]\n"
@@ -809,7 +810,8 @@ int diff_main(int argc, char **argv)
 			   parse_seeds(arg + 8, &a, &b)) {
 			seeds = true;
 		} else if ((taken = host_dir_option("diff", argc, argv, &i)) ||
-			   (taken = oracle_limit_option("diff", arg, &o.oracle))) {
+			   (taken = oracle_limit_option("diff", arg,
+							&o.oracle))) {
 			if (taken < 0)
 				return 2;
 		} else if (strncmp(arg, "--save=", 7) == 0) {

@@ -16,7 +16,8 @@ static int help_main(int argc, char **argv);
 static const struct subcommand subcommands[] = {
 	{"run", run_main, "[--check=each|end|off] [--host-dir DIR] FILE...",
 	 "run scenario files on libobjvm and print their transcripts"},
-	{"oracle", oracle_main, "[--keep] [--tmpdir=DIR] [--host-dir DIR] FILE...",
+	{"oracle", oracle_main,
+	 "[--keep] [--tmpdir=DIR] [--host-dir DIR] FILE...",
 	 "run scenario files on the live Linux kernel (docs/oracle.md)"},
 	{"diff", diff_main,
 	 "[--known=LIST] FILE... | --seeds=A-B [--save=DIR] | --reduce FILE",

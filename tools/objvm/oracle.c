@@ -305,7 +305,8 @@ static bool make_dir(struct octx *c, const struct oracle_opts *opts)
 	    flock(fd, LOCK_EX | LOCK_NB) < 0)
 		goto fail;
 	mark = openat(fd, ORACLE_RUNNING,
-		      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		      0600);
 	if (mark < 0)
 		goto fail;
 	close(mark);
@@ -744,8 +745,7 @@ static uint64_t room(uint64_t max, uint64_t used)
 }
 
 /* The limits stopped the run at this command: say so, once. */
-static void limit_error(struct octx *c, const char *which,
-			struct result *res)
+static void limit_error(struct octx *c, const char *which, struct result *res)
 {
 	bool lock = strcmp(which, "lock") == 0;
 
@@ -1163,10 +1163,11 @@ void oracle_result_free(struct oracle_result *res)
 
 /* --- `objvm oracle` ----------------------------------------------------- */
 
-static const char oracle_usage[] =
-	"usage: objvm oracle [--keep] [--tmpdir=DIR] [--host-dir DIR]\n"
-	"                    [--max-host-mem=SIZE] [--max-host-locked=SIZE] "
-	"FILE...\n";
+static const char oracle_usage[] = "usage: objvm oracle [--keep] "
+				   "[--tmpdir=DIR] [--host-dir DIR]\n"
+				   "                    [--max-host-mem=SIZE] "
+				   "[--max-host-locked=SIZE] "
+				   "FILE...\n";
 
 /* SIZE: an integer with an optional k, m or g (x 1024...). */
 static bool parse_size(const char *s, uint64_t *out)

@@ -41,7 +41,7 @@
 #define ORACLE_CHAN_FD 1000
 /* The descriptor of the files directory, which a task process opens
  * every scenario path below (beneath.h), whatever its uid. */
-#define ORACLE_DIR_FD 1001
+#define ORACLE_DIR_FD  1001
 
 /*
  * The private directory (oracle.c): DIR, made by mkdtemp, mode 0700 and

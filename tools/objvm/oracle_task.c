@@ -527,7 +527,8 @@ static void t_mincore(const struct scn_cmd *cmd, struct result *res,
 		}
 		if (done / PAGE > BUF_MAX) {
 			result_reset(res);
-			result_error(res, "length %" PRIu64 " out of range", len);
+			result_error(res, "length %" PRIu64 " out of range",
+				     len);
 			return;
 		}
 		pages = (step + PAGE - 1) / PAGE;
@@ -628,8 +629,7 @@ static void t_store(const struct scn_cmd *cmd, struct result *res,
 	scn_data_fill(&a->data, 0, buf);
 	if (!oracle_mem_check(addr, end_of(addr, a->data.len), ORACLE_WRITE)) {
 		refuse(res, flags);
-	} else if (!charge(oracle_mem_owned_in(addr,
-					       end_of(addr, a->data.len)),
+	} else if (!charge(oracle_mem_owned_in(addr, end_of(addr, a->data.len)),
 			   0, res, flags)) {
 		/* answered */
 	} else if ((sig = probe_range(addr, a->data.len, ORACLE_PROBE_WRITE,
