@@ -458,6 +458,7 @@ START_TEST(machine_host_dir)
 		 "backing=host:/ refused: not under --host-dir %s", dir);
 	err("machine backing=host:/", 1, 17, text);
 	snprintf(text, sizeof(text), "machine backing=host:%sx", dir);
+	scn_free(&script);
 	ck_assert_int_eq(scn_parse(&script, "t.ovs", text, strlen(text)), -1);
 	ck_assert_ptr_nonnull(strstr(script.errors[0].msg, "not under"));
 	err("machine backing=host:db/../../etc", 1, 17,
