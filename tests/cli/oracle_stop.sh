@@ -48,8 +48,10 @@ done
 
 what="oracle, SIGKILL"
 start_slow
-kill -KILL "$pid"
-wait "$pid" 2>/dev/null
+{
+	kill -KILL "$pid"
+	wait "$pid"
+} 2>/dev/null
 sleep 0.2
 stale=$(ls -d "$base"/objvm-oracle.* 2>/dev/null)
 [ -n "$stale" ] || fail "SIGKILL left no directory (the test tests nothing)"
