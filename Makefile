@@ -134,7 +134,7 @@ soak: all
 
 FUZZ_B := build-fuzz
 FUZZ_TIME ?= 60
-FUZZ_CLI := parse result commands tasks run show json
+FUZZ_CLI := parse hostdir result commands tasks run show json
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 

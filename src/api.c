@@ -296,6 +296,22 @@ int objvm_ftruncate(struct objvm_task *task, int fd, int64_t size)
 	return api_end(T(task)->vm, err);
 }
 
+/*
+ * The offset checks of pread/pwrite: a negative offset is EINVAL before
+ * the descriptor is looked at (ksys_pread64); once the access mode has
+ * passed (EBADF, vfs_read), an end past the largest offset is EINVAL
+ * too, whatever the file's size (rw_verify_area: pos + count < 0).
+ */
+static bool rw_end_overflows(const struct file *file, bool write, size_t len,
+			     int64_t off)
+{
+	int mode = file->flags & OBJVM_O_ACCMODE;
+	bool allowed = mode == OBJVM_O_RDWR ||
+		       mode == (write ? OBJVM_O_WRONLY : OBJVM_O_RDONLY);
+
+	return allowed && len > (uint64_t)INT64_MAX - (uint64_t)off;
+}
+
 ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
 		     size_t len, int64_t off)
 {
@@ -305,10 +321,15 @@ ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
 	TASK_ALIVE(task);
 	if (!buf && len)
 		return -EFAULT;
+	if (off < 0)
+		return -EINVAL;
 	file = fget(T(task), fd);
 	if (!file)
 		return -EBADF;
-	ret = file_pwrite(file, buf, len, off);
+	if (rw_end_overflows(file, true, len, off))
+		ret = -EINVAL;
+	else
+		ret = file_pwrite(file, buf, len, off);
 	fput(file);
 	api_end(T(task)->vm, 0);
 	return ret;
@@ -323,10 +344,15 @@ ssize_t objvm_pread(struct objvm_task *task, int fd, void *buf, size_t len,
 	TASK_ALIVE(task);
 	if (!buf && len)
 		return -EFAULT;
+	if (off < 0)
+		return -EINVAL;
 	file = fget(T(task), fd);
 	if (!file)
 		return -EBADF;
-	ret = file_pread(file, buf, len, off);
+	if (rw_end_overflows(file, false, len, off))
+		ret = -EINVAL;
+	else
+		ret = file_pread(file, buf, len, off);
 	fput(file);
 	return ret;
 }

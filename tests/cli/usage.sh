@@ -11,7 +11,7 @@ for opt in --help -h help; do
 	status 0
 	stderr ""
 	stdout_has "usage: objvm COMMAND [ARGS...]"
-	stdout_has "  run [--check=each|end|off] [--format=text|json] [--show] FILE..."
+	stdout_has "  run [--check=each|end|off] [--format=text|json] [--show] [--host-dir DIR] FILE..."
 	stdout_has "  T: ptes ADDR LEN"
 	stdout_has "  T: mmap M LEN PROT FLAGS [F [OFF]] [at=ADDR]"
 	stdout_has "  machine [mem=SIZE] [swap=SIZE] [hugepages=N] [backing=memory|host:DIR] [seed=N] [kswapd=on|off]"
@@ -55,7 +55,7 @@ The full reference: docs/scenario-language.md."
 
 run help run
 status 0
-stdout "usage: objvm run [--check=each|end|off] [--format=text|json] [--show] FILE...
+stdout "usage: objvm run [--check=each|end|off] [--format=text|json] [--show] [--host-dir DIR] FILE...
 
 run scenario files on libobjvm and print their transcripts
 
@@ -84,20 +84,20 @@ grep -Eq '^objvm [0-9]+\.[0-9]+\.[0-9]+ \(libobjvm [0-9]+\.[0-9]+\.[0-9]+\)$' \
 run run
 status 2
 stderr "objvm run: no scenario file
-usage: objvm run [--check=each|end|off] [--format=text|json] [--show] FILE..."
+usage: objvm run [--check=each|end|off] [--format=text|json] [--show] [--host-dir DIR] FILE..."
 
 run run --check=sometimes x.ovs
 status 2
 stderr "objvm run: bad --check 'sometimes'
-usage: objvm run [--check=each|end|off] [--format=text|json] [--show] FILE..."
+usage: objvm run [--check=each|end|off] [--format=text|json] [--show] [--host-dir DIR] FILE..."
 
 run run --verbose x.ovs
 status 2
 stderr "objvm run: unknown option '--verbose'
-usage: objvm run [--check=each|end|off] [--format=text|json] [--show] FILE..."
+usage: objvm run [--check=each|end|off] [--format=text|json] [--show] [--host-dir DIR] FILE..."
 
 run run --help
 status 0
-stdout "usage: objvm run [--check=each|end|off] [--format=text|json] [--show] FILE..."
+stdout "usage: objvm run [--check=each|end|off] [--format=text|json] [--show] [--host-dir DIR] FILE..."
 
 finish

@@ -53,8 +53,18 @@ START_TEST(u64_little_endian)
 									  "6789"
 									  "abcd"
 									  "ef");
-	ck_assert_str_eq(bytes("abc", 3, SCN_AS_U64), "error: as=u64 needs 8 "
-						      "bytes, got 3");
+	/* LEN 1 to 8: the bytes, little-endian (spec, results table) */
+	ck_assert_str_eq(bytes("abc", 3, SCN_AS_U64), "0x636261");
+	ck_assert_str_eq(bytes("\xff", 1, SCN_AS_U64), "0xff");
+	ck_assert_str_eq(bytes("\0\x01", 2, SCN_AS_U64), "0x100");
+	ck_assert_str_eq(bytes("\x01\0\0\0\0\0\0", 7, SCN_AS_U64), "0x1");
+	ck_assert(!res.failed);
+	/* a read short at EOF may give none */
+	ck_assert_str_eq(bytes("", 0, SCN_AS_U64), "\"\"");
+	ck_assert(!res.failed);
+	ck_assert_str_eq(bytes("abcdefghi", 9, SCN_AS_U64), "error: as=u64 "
+							    "needs 1 to 8 "
+							    "bytes, got 9");
 	ck_assert(res.failed);
 }
 END_TEST

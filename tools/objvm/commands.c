@@ -90,6 +90,10 @@ void put_errno(struct result *res, long err)
 {
 	const char *name = objvm_errname((int)err);
 
+	/* The library's names, then the C library's (the oracle meets
+	 * errors objvm never gives: ELOOP), then the number. */
+	if (name && name[0] == 'E' && name[1] >= '0' && name[1] <= '9')
+		name = NULL;
 	if (name && name[0] == '-' && name[1] == 'E')
 		result_printf(res, "%s", name);
 	else if (name && name[0] == 'E')
@@ -568,28 +572,52 @@ static void cmd_munlock(struct run_ctx *ctx, struct run_task *t,
 		put_rc(res, objvm_munlock(t->task, addr, cmd->u.range.len));
 }
 
+/*
+ * mincore in bounded chunks, as the kernel walks (mm/mincore.c): the
+ * vector never holds more than MINCORE_CHUNK pages, whatever LEN says.
+ * Every error the call can give (EINVAL for the start, ENOMEM past the
+ * user address space or at a hole) ends the walk wherever it comes, so
+ * the result is that of one call over the whole range.  A walk that
+ * succeeds over more than BUF_MAX pages is refused as too long to print.
+ */
+#define MINCORE_CHUNK 65536
+
 static void cmd_mincore(struct run_ctx *ctx, struct run_task *t,
 			const struct scn_cmd *cmd, struct result *res)
 {
-	uint64_t addr, len = cmd->u.range.len, pages, i;
+	uint64_t addr, len = cmd->u.range.len, done = 0, step, pages, i;
 	unsigned char *vec;
 	int rc;
 
 	if (!range_resolve(t, &cmd->u.range, &addr, res))
 		return;
-	pages = len / OBJVM_PAGE_SIZE + 2; /* room for any start and length */
-	vec = buf_alloc(pages, res);
+	vec = buf_alloc(MINCORE_CHUNK + 1, res);
 	if (!vec)
 		return;
-	rc = objvm_mincore(t->task, addr, len, vec);
-	if (rc < 0) {
-		put_errno(res, rc);
-	} else {
-		pages = (addr % OBJVM_PAGE_SIZE + len + OBJVM_PAGE_SIZE - 1) /
-			OBJVM_PAGE_SIZE;
+	do {
+		step = len - done;
+		if (step > (uint64_t)MINCORE_CHUNK * OBJVM_PAGE_SIZE)
+			step = (uint64_t)MINCORE_CHUNK * OBJVM_PAGE_SIZE;
+		rc = objvm_mincore(t->task, addr + done, step, vec);
+		if (rc < 0) {
+			result_reset(res);
+			put_errno(res, rc);
+			break;
+		}
+		if (done / OBJVM_PAGE_SIZE > BUF_MAX) {
+			result_reset(res);
+			result_error(res, "length %" PRIu64 " out of range",
+				     len);
+			break;
+		}
+		/* the start is aligned, or the first call said EINVAL */
+		pages = (step + OBJVM_PAGE_SIZE - 1) / OBJVM_PAGE_SIZE;
 		for (i = 0; i < pages; i++)
-			result_printf(res, "%c", vec[i] & 1 ? '1' : '0');
-	}
+			vec[i] = vec[i] & 1 ? '1' : '0';
+		vec[pages] = '\0';
+		result_printf(res, "%s", (char *)vec);
+		done += step;
+	} while (done < len);
 	free(vec);
 }
 

@@ -35,8 +35,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "cli.h"
 #include "gen.h"
+#include "hostdir.h"
 #include "oracle.h"
 #include "run.h"
 
@@ -53,6 +55,7 @@ struct diff_opts {
 	bool verbose;         /* print every compared line */
 	bool status;          /* a `pass NAME` or `fail NAME` line each */
 	struct gen_opts gen;
+	struct oracle_opts oracle; /* the host limits */
 };
 
 struct diff_count {
@@ -61,9 +64,16 @@ struct diff_count {
 
 /* --- the objvm side ----------------------------------------------------- */
 
-/* Run @script as `objvm run` does; @texts gets each command's result. */
+/*
+ * Run @script as `objvm run` does; @texts gets each command's result.
+ * What the oracle could not run at all (@kern: ORACLE_UNRUN, a task
+ * spawned with a uid or capability it cannot give) is left out here too,
+ * so that its effects (the files it made, what it wrote) are on neither
+ * side.  Not run as root, the oracle's other tasks have no privilege
+ * either: objvm spawns them with this process's uid.
+ */
 static void objvm_side(const struct scn_script *script, struct run_ctx *ctx,
-		       char **texts)
+		       const struct oracle_result *kern, char **texts)
 {
 	struct result res = {0};
 	size_t i;
@@ -78,8 +88,19 @@ static void objvm_side(const struct scn_script *script, struct run_ctx *ctx,
 	for (i = 0; i < script->nr_cmds; i++) {
 		const struct scn_cmd *cmd = &script->cmds[i];
 		struct run_task *t = NULL;
+		struct scn_cmd as_user;
 
 		result_reset(&res);
+		if (kern->lines[i].flags & ORACLE_UNRUN) {
+			texts[i] = strdup("skip");
+			continue;
+		}
+		if (cmd->verb == SCN_SPAWN && cmd->u.spawn.uid == 0 &&
+		    geteuid() != 0) {
+			as_user = *cmd;
+			as_user.u.spawn.uid = (unsigned int)geteuid();
+			cmd = &as_user;
+		}
 		if (cmd->verb != SCN_MACHINE && !ctx->vm) {
 			result_error(&res, "no machine (objvm_create: ");
 			put_errno(&res, ctx->create_err);
@@ -235,6 +256,14 @@ static bool compare_lines(const struct scn_script *script, const char *text,
 		const struct scn_cmd *cmd = &script->cmds[i];
 		unsigned int line = cmd->line;
 
+		if (k->flags & ORACLE_LIMIT) {
+			/* not a difference, but nothing is compared: fails */
+			fprintf(msgs, "%s:%u: the oracle stopped: %s\n",
+				script->file, line, k->text);
+			first_diff(script->cmds[i].verb, mine[i], k->text);
+			*stopped = true;
+			return true;
+		}
 		if (k->flags & ORACLE_REFUSED) {
 			fprintf(msgs,
 				"%s:%u: the oracle refused this line (safety); "
@@ -284,16 +313,15 @@ static bool compare_lines(const struct scn_script *script, const char *text,
 }
 
 /* Read all of a file: *@buf (malloc'd) and *@len; false if it is not. */
-static bool kernel_file(const char *dir, const char *path, unsigned char **buf,
+static bool kernel_file(int dirfd, const char *path, unsigned char **buf,
 			uint64_t *len)
 {
-	char full[8192];
 	struct stat st;
 	ssize_t n;
 	int fd;
 
-	snprintf(full, sizeof(full), "%s%s", dir, path);
-	fd = open(full, O_RDONLY | O_CLOEXEC);
+	/* Below the oracle's files directory, through no link (beneath.h). */
+	fd = beneath_open(dirfd, path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return false;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -336,13 +364,13 @@ static bool objvm_file(struct objvm_task *t, const char *path,
 }
 
 /* Compare one file, objvm's and the kernel's; true if they differ. */
-static bool compare_file(const char *file, struct objvm_task *t,
-			 const char *dir, const char *path)
+static bool compare_file(const char *file, struct objvm_task *t, int dirfd,
+			 const char *path)
 {
 	unsigned char *a = NULL, *b = NULL;
 	uint64_t la = 0, lb = 0, i;
 	bool ha = objvm_file(t, path, &a, &la);
-	bool hb = kernel_file(dir, path, &b, &lb);
+	bool hb = dirfd >= 0 && kernel_file(dirfd, path, &b, &lb);
 	bool differ = false;
 
 	if (ha != hb || la != lb || (ha && memcmp(a, b, la) != 0))
@@ -394,9 +422,11 @@ static bool compare_files(const struct scn_script *s, struct run_ctx *ctx,
 	struct objvm_task *t;
 	bool any = false;
 	size_t i;
+	int dirfd;
 
 	if (!ctx->vm || objvm_spawn(ctx->vm, &root, &t) != 0)
 		return false;
+	dirfd = oracle_files_open(dir);
 	for (i = 0; i < s->nr_cmds; i++) {
 		const struct scn_cmd *c = &s->cmds[i];
 		const char *path = c->verb == SCN_OPEN     ? c->u.open.path
@@ -406,9 +436,11 @@ static bool compare_files(const struct scn_script *s, struct run_ctx *ctx,
 		if (!path || seen_path(s, i, path) || !oracle_path_safe(path) ||
 		    strncmp(path, "/hugetlbfs/", 11) == 0)
 			continue;
-		if (compare_file(s->file, t, dir, path))
+		if (compare_file(s->file, t, dirfd, path))
 			any = true;
 	}
+	if (dirfd >= 0)
+		close(dirfd);
 	objvm_exit(t);
 	objvm_task_release(t);
 	return any;
@@ -453,7 +485,7 @@ static const char *host_mmap_min_addr(void)
 static bool diff_script(const struct scn_script *script, const char *text,
 			const struct diff_opts *o)
 {
-	struct oracle_opts oo = {.keep_dir = true};
+	struct oracle_opts oo = o->oracle;
 	struct run_ctx ctx = {.check = o->check,
 			      .mmap_min_addr = host_mmap_min_addr()};
 	struct oracle_result kern;
@@ -464,6 +496,7 @@ static bool diff_script(const struct scn_script *script, const char *text,
 	first.set = false;
 	if (script->nr_cmds == 0)
 		return false;
+	oo.keep_dir = true;
 	oracle_run_script(script, NULL, &oo, &kern);
 	if (kern.setup_failed) {
 		fprintf(msgs, "%s: the oracle could not run\n", script->file);
@@ -473,7 +506,7 @@ static bool diff_script(const struct scn_script *script, const char *text,
 	mine = calloc(script->nr_cmds, sizeof(*mine));
 	if (!mine)
 		exit(2);
-	objvm_side(script, &ctx, mine);
+	objvm_side(script, &ctx, &kern, mine);
 	differ = compare_lines(script, text, mine, &kern, o->verbose, &stopped);
 	if (!stopped && !poisoned(script) &&
 	    compare_files(script, &ctx, kern.dir))
@@ -754,7 +787,10 @@ static int reduce(const char *path, const struct diff_opts *o)
 
 static const char diff_usage[] = "usage: objvm diff [-v] [--status] "
 				 "[--check=each|end|off] [--format=text|json] "
-				 "[--known=FILE] FILE...\n"
+				 "[--known=FILE] [--host-dir DIR] FILE...\n"
+				 "       (and --max-host-mem=SIZE, "
+				 "--max-host-locked=SIZE: the oracle's "
+				 "limits)\n"
 				 "       objvm diff [-v] [--status] "
 				 "[--format=text|json] "
 				 "[--known=FILE] [--save=DIR] "
@@ -868,7 +904,7 @@ int diff_main(int argc, char **argv)
 	struct diff_count n = {0};
 	uint64_t a = 0, b = 0, v;
 	bool seeds = false, ok = true, do_reduce = false;
-	int i, nr = 0;
+	int i, nr = 0, taken;
 
 	msgs = stdout;
 	gen_defaults(&o.gen);
@@ -898,6 +934,11 @@ int diff_main(int argc, char **argv)
 		} else if (strncmp(arg, "--seeds=", 8) == 0 &&
 			   parse_seeds(arg + 8, &a, &b)) {
 			seeds = true;
+		} else if ((taken = host_dir_option("diff", argc, argv, &i)) ||
+			   (taken = oracle_limit_option("diff", arg,
+							&o.oracle))) {
+			if (taken < 0)
+				return 2;
 		} else if (strncmp(arg, "--save=", 7) == 0) {
 			o.save_dir = arg + 7;
 		} else if (strncmp(arg, "--ops=", 6) == 0 &&

@@ -15,10 +15,12 @@ static int help_main(int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
 	{"run", run_main,
-	 "[--check=each|end|off] [--format=text|json] [--show] FILE...",
+	 "[--check=each|end|off] [--format=text|json] [--show] "
+	 "[--host-dir DIR] FILE...",
 	 "run scenario files on libobjvm and print their transcripts"},
 	{"oracle", oracle_main,
-	 "[--keep] [--tmpdir=DIR] [--format=text|json] FILE...",
+	 "[--keep] [--tmpdir=DIR] [--host-dir DIR] [--format=text|json] "
+	 "FILE...",
 	 "run scenario files on the live Linux kernel (docs/oracle.md)"},
 	{"diff", diff_main,
 	 "[-v] [--status] [--check=each|end|off] [--format=text|json] "

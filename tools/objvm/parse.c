@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "objvm.h"
+#include "hostdir.h"
 #include "scenario.h"
 
 #define ARENA_BLOCK 8192
@@ -849,7 +850,14 @@ static int parse_backing(struct parser *p, const char *v, size_t len,
 		return 0;
 	}
 	if (len > 5 && memcmp(v, "host:", 5) == 0) {
-		m->backing_dir = arena_strndup(p->script, v + 5, len - 5);
+		char dir[4096], why[160];
+
+		/* Only under the runner's --host-dir (hostdir.h). */
+		if (host_path_resolve(v + 5, len - 5, dir, sizeof(dir), why,
+				      sizeof(why)) < 0)
+			return perr(p, v, "backing=host:%.*s refused: %s",
+				    qlen(len - 5), v + 5, why);
+		m->backing_dir = arena_strndup(p->script, dir, strlen(dir));
 		return 0;
 	}
 	return perr(p, v, "bad backing '%.*s': expected memory or host:DIR",
@@ -1102,15 +1110,15 @@ static int parse_write(struct cursor *c, struct scn_cmd *cmd)
 	return 0;
 }
 
-/* [as=...]; as=u64 only with LEN 8. */
+/* [as=...]; as=u64 only with LEN 1 to 8. */
 static int get_as_for(struct cursor *c, uint64_t len, enum scn_as *as)
 {
 	const struct tok *t = peek(c);
 
 	if (get_as(c, as))
 		return -1;
-	if (*as == SCN_AS_U64 && len != 8)
-		return perr(c->p, t->raw, "as=u64 needs LEN 8");
+	if (*as == SCN_AS_U64 && (len < 1 || len > 8))
+		return perr(c->p, t->raw, "as=u64 needs LEN 1 to 8");
 	return 0;
 }
 

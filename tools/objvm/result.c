@@ -131,11 +131,18 @@ void result_bytes(struct result *r, const unsigned char *buf, size_t len,
 		as = len > RESULT_STR_MAX ? SCN_AS_SUM : SCN_AS_STR;
 	switch (as) {
 	case SCN_AS_U64:
-		if (len != 8) {
-			result_error(r, "as=u64 needs 8 bytes, got %zu", len);
+		/* 1 to 8 bytes, little-endian (a read short at EOF gives
+		 * fewer than asked; none at all shows as "") */
+		if (len > 8) {
+			result_error(r, "as=u64 needs 1 to 8 bytes, got %zu",
+				     len);
 			return;
 		}
-		for (i = 7; i >= 0; i--)
+		if (len == 0) {
+			quote_bytes(r, buf, len);
+			return;
+		}
+		for (i = (int)len - 1; i >= 0; i--)
 			v = v << 8 | buf[i];
 		result_printf(r, "0x%llx", (unsigned long long)v);
 		break;

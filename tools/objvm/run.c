@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hostdir.h"
 #include "run.h"
 
 static const char run_usage[] = "usage: objvm run [--check=each|end|off] "
-				"[--format=text|json] [--show] FILE...\n";
+				"[--format=text|json] [--show] "
+				"[--host-dir DIR] FILE...\n";
 
 /* --format=json: JSON Lines instead of the transcript (json.c). */
 static struct json_out json_out;
@@ -161,7 +163,7 @@ static bool run_script(const struct scn_script *script,
 static int run_options(int argc, char **argv, enum objvm_check_level *check)
 {
 	bool options = true;
-	int i, nr = 0;
+	int i, nr = 0, taken;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -185,6 +187,9 @@ static int run_options(int argc, char **argv, enum objvm_check_level *check)
 			fprintf(stderr, "objvm run: bad --format '%s'\n",
 				arg + 9);
 			return -1;
+		} else if ((taken = host_dir_option("run", argc, argv, &i))) {
+			if (taken < 0)
+				return -1;
 		} else if (strncmp(arg, "--check=", 8) != 0) {
 			fprintf(stderr, "objvm run: unknown option '%s'\n",
 				arg);
