@@ -14,7 +14,7 @@ for opt in --help -h help; do
 	stdout_has "  run [--check=each|end|off] [--format=text|json] [--show] [--host-dir DIR] FILE..."
 	stdout_has "  T: ptes ADDR LEN"
 	stdout_has "  T: mmap M LEN PROT FLAGS [F [OFF]] [at=ADDR]"
-	stdout_has "  machine [mem=SIZE] [swap=SIZE] [hugepages=N] [backing=memory|host:DIR] [seed=N] [kswapd=on|off]"
+	stdout_has "  machine [mem=SIZE] [swap=SIZE] [hugepages=N] [backing=memory|host:DIR] [seed=N] [kswapd=on|off] [swapfile=PATH]"
 done
 
 run help mmap

@@ -205,6 +205,7 @@ void machine_create(struct run_ctx *ctx, const struct scn_machine *m,
 		.seed = m->seed,
 		.check = ctx->check,
 		.kswapd = m->kswapd,
+		.swapfile = m->swapfile,
 	};
 	int rc;
 

@@ -30,6 +30,8 @@ static const struct verb_help verb_help[SCN_NR_VERBS] = {
 		"  seed=N          seed of every random choice (default 0)\n"
 		"  kswapd=on|off   the background reclaimer (default off: "
 		"deterministic runs)\n"
+		"  swapfile=PATH   swap in this host file, under --host-dir "
+		"(default: in memory)\n"
 		"  Result: ok, or the errno of creating the machine.\n",
 		"machine mem=4M swap=16M"},
 	[SCN_SYSCTL] = {

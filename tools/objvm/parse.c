@@ -145,6 +145,7 @@ static const struct word machine_keys[] = {
 	{"backing", SCN_MACHINE_BACKING},
 	{"seed", SCN_MACHINE_SEED},
 	{"kswapd", SCN_MACHINE_KSWAPD},
+	{"swapfile", SCN_MACHINE_SWAPFILE},
 	{NULL, 0},
 };
 
@@ -902,6 +903,17 @@ static int machine_option(struct parser *p, const struct tok *t,
 		return parse_uint(p, v, vlen, &m->hugepages);
 	case SCN_MACHINE_SEED:
 		return parse_uint(p, v, vlen, &m->seed);
+	case SCN_MACHINE_SWAPFILE: {
+		char path[4096], why[160];
+
+		/* A host file: only under the runner's --host-dir. */
+		if (host_path_resolve(v, vlen, path, sizeof(path), why,
+				      sizeof(why)) < 0)
+			return perr(p, v, "swapfile=%.*s refused: %s",
+				    qlen(vlen), v, why);
+		m->swapfile = arena_strndup(p->script, path, strlen(path));
+		return 0;
+	}
 	case SCN_MACHINE_KSWAPD:
 		if (vlen == 2 && !memcmp(v, "on", 2))
 			m->kswapd = true;

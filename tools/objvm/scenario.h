@@ -52,7 +52,7 @@ enum scn_scope {
 #define SCN_VERB_LIST(X)                                                       \
 	X(MACHINE, machine, SCN_GLOBAL,                                        \
 	  "[mem=SIZE] [swap=SIZE] [hugepages=N] [backing=memory|host:DIR] "    \
-	  "[seed=N] [kswapd=on|off]",                                          \
+	  "[seed=N] [kswapd=on|off] [swapfile=PATH]",                          \
 	  "configure the machine; only as the first command")                  \
 	X(SYSCTL, sysctl, SCN_GLOBAL, "NAME[=VALUE]",                          \
 	  "set a sysctl (ok or errno), or print its value")                    \
@@ -156,6 +156,7 @@ enum scn_verb {
 #define SCN_MACHINE_BACKING   (1u << 3)
 #define SCN_MACHINE_SEED      (1u << 4)
 #define SCN_MACHINE_KSWAPD    (1u << 5) /* extension: kswapd=on|off */
+#define SCN_MACHINE_SWAPFILE  (1u << 6) /* extension: swapfile=PATH */
 
 enum scn_access {
 	SCN_RDONLY,
@@ -208,6 +209,8 @@ struct scn_machine {
 	const char *backing_dir; /* host:DIR, or NULL for backing=memory */
 	uint64_t seed;           /* default 0 */
 	bool kswapd;             /* default off (deterministic runs) */
+	const char *swapfile;    /* swap in this host file (under
+				    --host-dir), or NULL: in host memory */
 };
 
 struct scn_sysctl {
