@@ -15,7 +15,7 @@
 #include "nonlinear/nonlinear.h"
 #include "pgtable/pgtable.h"
 #include "fs/fs.h"
-#include "fault/access.h"
+#include "task/access.h"
 #include "task/task.h"
 #include "truncate/truncate.h"
 #include "vma/vma.h"
@@ -257,6 +257,15 @@ int objvm_open(struct objvm_task *task, const char *path, int flags)
 	err = filp_open(T(task)->vm, path, flags, &file);
 	if (err)
 		return api_end(T(task)->vm, err);
+	/* O_TRUNC cuts an existing file to 0, whatever the access mode, as
+	 * Linux does (a file just made is empty already). */
+	if (flags & OBJVM_O_TRUNC) {
+		err = do_truncate(file->inode, 0);
+		if (err) {
+			fput(file);
+			return api_end(T(task)->vm, err);
+		}
+	}
 	fd = fd_install(T(task), file);
 	if (fd < 0)
 		fput(file);

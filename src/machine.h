@@ -51,6 +51,9 @@ struct objvm {
 	unsigned long nr_active, nr_inactive;
 	atomic_long nr_mapped; /* pages some pte maps (reclaim_mapped) */
 	struct reclaim_state *reclaim; /* kswapd, watermarks */
+	/* reclaim's hook for the allocator (alloc_user_page): after each
+	 * try; reclaims when @failed and returns the pages freed. */
+	unsigned long (*memory_pressure)(struct objvm *vm, bool failed);
 
 	/* Reverse mapping: the scheme (vm.rmap), pte-chain blocks, and the
 	 * lock that keeps an anon_vma alive while reclaim looks at it. */

@@ -155,4 +155,34 @@ static inline struct vma *mm_find_vma(struct mm *mm, uint64_t addr)
 	return best;
 }
 
+/* The VMAs after and before @vma in its mm (vma_next/vma_prev, for code
+ * below vma/: the tree's own successor walk).  Context: mmap_lock held. */
+static inline struct vma *mm_vma_next(struct vma *vma)
+{
+	struct vma *v = RB_RIGHT(vma, rb);
+
+	if (v) {
+		while (RB_LEFT(v, rb))
+			v = RB_LEFT(v, rb);
+		return v;
+	}
+	while (RB_PARENT(vma, rb) && vma == RB_RIGHT(RB_PARENT(vma, rb), rb))
+		vma = RB_PARENT(vma, rb);
+	return RB_PARENT(vma, rb);
+}
+
+static inline struct vma *mm_vma_prev(struct vma *vma)
+{
+	struct vma *v = RB_LEFT(vma, rb);
+
+	if (v) {
+		while (RB_RIGHT(v, rb))
+			v = RB_RIGHT(v, rb);
+		return v;
+	}
+	while (RB_PARENT(vma, rb) && vma == RB_LEFT(RB_PARENT(vma, rb), rb))
+		vma = RB_PARENT(vma, rb);
+	return RB_PARENT(vma, rb);
+}
+
 #endif /* OBJVM_MM_TYPES_H */

@@ -30,7 +30,6 @@
 #include "reclaim/reclaim.h"
 #include "rmap/rmap.h"
 #include "swap/swap.h"
-#include "vma/vma.h"
 
 /* Fault again from the top: the pte changed while the lock was dropped. */
 #define VM_FAULT_AGAIN ((enum fault_result) - 1)
@@ -434,7 +433,7 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
 
 enum fault_result do_page_fault(struct mm *mm, uint64_t addr, bool write)
 {
-	struct vma *vma = find_vma(mm, addr);
+	struct vma *vma = mm_find_vma(mm, addr);
 	unsigned long need = write ? VM_WRITE : VM_ACCESS_FLAGS;
 
 	if (!vma || addr < vma->start || !(vma->flags & need)) {

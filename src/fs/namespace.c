@@ -37,7 +37,6 @@
 #include "machine.h"
 #include "fs/fs.h"
 #include "fs/internal.h"
-#include "truncate/truncate.h"
 
 struct ns_entry {
 	struct ns_entry *next;     /* hash chain */
@@ -431,11 +430,10 @@ static int open_inode_locked(struct objvm *vm, const char *name, bool dir,
  *
  * @flags: an access mode (OBJVM_O_RDONLY/WRONLY/RDWR; 3 opens for neither
  * reading nor writing, as on Linux) with OBJVM_O_CREAT, OBJVM_O_EXCL,
- * OBJVM_O_TRUNC; other bits are ignored.  O_TRUNC truncates an existing
- * file to 0 through do_truncate(), whatever the access mode (Linux does).
+ * OBJVM_O_TRUNC; other bits are ignored.  O_TRUNC is the caller's to
+ * apply (objvm_open truncates through do_truncate(), which is above fs/).
  *
- * Context: no lock held; takes ns_lock, then (O_TRUNC) i_sem through
- * do_truncate().
+ * Context: no lock held; takes ns_lock.
  * Return: 0 and *@out (f_count 1); -ENOENT (missing without O_CREAT, or
  * @path not absolute), -EEXIST (O_CREAT|O_EXCL on an existing file),
  * -ENAMETOOLONG (path over 4095 bytes or a component over 255),
@@ -470,14 +468,6 @@ int filp_open(struct objvm *vm, const char *path, int flags, struct file **out)
 	file->inode = inode;
 	file->flags = flags & OBJVM_O_ACCMODE;
 	atomic_store(&file->f_count, 1);
-	if ((flags & OBJVM_O_TRUNC) && !created) {
-		err = do_truncate(inode, 0);
-		if (err) {
-			fput(file);
-			file = NULL;
-			goto out;
-		}
-	}
 	*out = file;
 	file = NULL;
 out:

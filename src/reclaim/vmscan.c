@@ -348,22 +348,23 @@ static void wakeup_kswapd(struct objvm *vm)
 	pthread_mutex_unlock(&rs->mutex);
 }
 
-struct page *alloc_user_page(struct objvm *vm, bool zero)
+/*
+ * What alloc_user_page() (page/page.c) calls after each try: wakes kswapd
+ * when free memory is below the low watermark, and when the try found no
+ * frame reclaims in the allocating thread (direct reclaim), returning the
+ * pages freed.  Registered on the machine by reclaim_init(), so that the
+ * allocator below calls reclaim above only through this hook.
+ */
+static unsigned long memory_pressure(struct objvm *vm, bool failed)
 {
 	struct reclaim_state *rs = vm->reclaim;
-	struct page *page;
-	int tries;
 
-	for (tries = 0;; tries++) {
-		page = alloc_pages(vm, 0, zero);
-		if (rs && rs->running && nr_free_pages(vm) < rs->pages_low)
-			wakeup_kswapd(vm);
-		if (page || tries == 3)
-			return page;
-		count_event(vm, direct_reclaim);
-		if (!try_to_free_pages(vm, SWAP_CLUSTER_MAX) && tries)
-			return NULL;
-	}
+	if (rs->running && nr_free_pages(vm) < rs->pages_low)
+		wakeup_kswapd(vm);
+	if (!failed)
+		return 0;
+	count_event(vm, direct_reclaim);
+	return try_to_free_pages(vm, SWAP_CLUSTER_MAX);
 }
 
 /* --- kswapd --------------------------------------------------------------------------- */
@@ -458,6 +459,7 @@ int reclaim_init(struct objvm *vm, bool on)
 	pthread_cond_init(&rs->wake, NULL);
 	pthread_cond_init(&rs->idle, NULL);
 	vm->reclaim = rs;
+	vm->memory_pressure = memory_pressure;
 	return on ? kswapd_set(vm, true) : 0;
 }
 
@@ -468,6 +470,7 @@ void reclaim_destroy(struct objvm *vm)
 	if (!rs)
 		return;
 	kswapd_set(vm, false);
+	vm->memory_pressure = NULL;
 	pthread_mutex_destroy(&rs->mutex);
 	pthread_cond_destroy(&rs->wake);
 	pthread_cond_destroy(&rs->idle);

@@ -165,6 +165,13 @@ static inline void rmap_prepare(struct mm *mm, unsigned long nr)
 		mm->vm->rmap->prepare(mm, nr);
 }
 
+/* --- anon_vma (rmap/anon.c) ------------------------------------------------
+ * Context: mmap_lock held (for reading, at least).
+ */
+int anon_vma_prepare(struct vma *vma);
+void anon_vma_link(struct vma *vma); /* vma->anon_vma already set */
+void anon_vma_unlink(struct vma *vma);
+
 /* --- the VMA side -------------------------------------------------------- */
 
 /* Context: the mapping's i_mmap_lock held. */

@@ -86,12 +86,6 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start,
 	for ((vma) = RB_MIN(vma_tree, &(mm)->vmas); (vma); \
 	     (vma) = RB_NEXT(vma_tree, &(mm)->vmas, (vma)))
 
-/* --- anon.c: anon_vma ---------------------------------------------------- */
-
-int anon_vma_prepare(struct vma *vma);
-void anon_vma_link(struct vma *vma); /* vma->anon_vma already set */
-void anon_vma_unlink(struct vma *vma);
-
 /* What a caller may do beyond an ordinary task (do_mmap, do_mlock). */
 #define VM_CAP_SYS_RAWIO  1u /* map below MMAP_MIN_ADDR */
 #define VM_CAP_IPC_LOCK   2u /* lock memory past RLIMIT_MEMLOCK */

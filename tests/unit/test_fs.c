@@ -22,6 +22,7 @@
 #include "objvm.h"
 #include "machine.h"
 #include "fs/fs.h"
+#include "truncate/truncate.h"
 #include "fs/internal.h"
 #include "page/page.h"
 
@@ -551,7 +552,10 @@ START_TEST(o_trunc)
 	char buf[8];
 
 	write_ok(f, "abcdef", 6, PS);
+	/* filp_open leaves O_TRUNC to its caller: objvm_open truncates. */
 	g = open_ok(vm, "/t", OBJVM_O_RDWR | OBJVM_O_TRUNC);
+	ck_assert_int_eq(i_size_read(f->inode), PS + 6);
+	ck_assert_int_eq(do_truncate(g->inode, 0), 0);
 	ck_assert_int_eq(i_size_read(f->inode), 0);
 	ck_assert_uint_eq(f->inode->mapping.nrpages, 0);
 	ck_assert_int_eq(file_pread(f, buf, sizeof(buf), 0), 0);
