@@ -280,7 +280,7 @@ int filemap_write_range(struct address_space *mapping, pgoff_t first,
 	unsigned int i;
 	int err, ret = 0;
 
-	if (inode->backing == BACKING_SHMEM || first > last)
+	if ((inode->b_ops->caps & BACKING_CAP_NO_WRITEBACK) || first > last)
 		return 0;
 	while (pagevec_lookup(&pv, mapping, first, last)) {
 		for (i = 0; i < pv.nr; i++) {
@@ -403,7 +403,7 @@ unsigned long drop_pagecache(struct objvm *vm)
 	list_for_each(pos, &vm->inodes) {
 		struct inode *inode = list_entry(pos, struct inode, link);
 
-		if (inode->backing == BACKING_SHMEM ||
+		if ((inode->b_ops->caps & BACKING_CAP_NO_WRITEBACK) ||
 		    atomic_load(&inode->i_state) != 0)
 			continue;
 		nr += invalidate_mapping_pages(&inode->mapping);

@@ -69,6 +69,41 @@ struct address_space {
 
 enum backing_kind { BACKING_MEMORY, BACKING_HOST, BACKING_SHMEM };
 
+/*
+ * struct backing_operations - what one kind of store does (2.6's
+ * address_space_operations).  Every method is present; a store with
+ * nothing to do has a real function that does nothing.  The bytes a
+ * method sees are only those below i_size (@valid of PAGE_SIZE): the
+ * EOF rule is kept once, in fs/backing.c.
+ */
+struct backing_operations {
+	const char *name;
+	unsigned int caps; /* BACKING_CAP_* */
+
+	/* Fills @dst with the store's first @valid bytes of page @index
+	 * and zeros after them.  Context: that page locked. */
+	int (*readpage)(struct inode *inode, pgoff_t index, void *dst,
+			size_t valid);
+	/* Stores the first @valid bytes of @src as page @index (nothing
+	 * when @valid is 0).  Context: that page locked. */
+	int (*writepage)(struct inode *inode, pgoff_t index, const void *src,
+			 size_t valid);
+	/* Drops what lies at or past @size.  Context: i_sem held. */
+	int (*truncate)(struct inode *inode, int64_t size);
+	/* The inode is dying: let go of the store (not the host file). */
+	void (*release)(struct inode *inode);
+};
+
+/* The page cache is the file: nothing is written back or dropped (2.6's
+ * BDI_CAP_NO_WRITEBACK, as for ramfs and shmem). */
+#define BACKING_CAP_NO_WRITEBACK 0x1U
+
+extern const struct backing_operations memory_backing_ops;
+extern const struct backing_operations host_backing_ops;
+
+/* The operations of @kind (fs/backing.c holds the table). */
+const struct backing_operations *backing_ops_of(enum backing_kind kind);
+
 struct inode {
 	struct objvm *vm;
 	struct list_head link; /* on vm->inodes, under ns_lock */
@@ -82,7 +117,8 @@ struct inode {
 				unlink, for maps); NULL for shmem */
 	bool linked; /* still in the namespace (ns_lock) */
 	enum backing_kind backing;
-	int host_fd;                   /* BACKING_HOST */
+	const struct backing_operations *b_ops; /* of ->backing; fixed */
+	int host_fd;                            /* BACKING_HOST */
 	struct radix_tree_root blocks; /* BACKING_MEMORY: index -> 4 KiB
 					  block (under i_sem or the page
 					  lock of that index) */

@@ -2,7 +2,7 @@
  * fs/internal.h - what the files of fs/ share and nothing else needs.
  *
  * The host side of BACKING_HOST (finding, creating and unlinking the real
- * file behind an objvm path) lives in backing.c but is driven by the
+ * file behind an objvm path) lives in store_host.c but is driven by the
  * namespace; these declarations connect the two.  Everything others may
  * call is in fs.h.
  */

@@ -284,6 +284,7 @@ static struct inode *inode_alloc(struct objvm *vm, enum backing_kind backing)
 		return NULL;
 	inode->vm = vm;
 	inode->backing = backing;
+	inode->b_ops = backing_ops_of(backing);
 	inode->host_fd = -1;
 	vm_lock_init(&inode->i_sem, LOCK_I_SEM);
 	vm_lock_init(&inode->blocks_lock, LOCK_BACKING);
