@@ -27,6 +27,7 @@
 
 #include "machine.h"
 #include "fs/fs.h"
+#include "fs/internal.h"
 
 /* --- shmem ------------------------------------------------------------------ */
 
@@ -45,6 +46,12 @@ static int shmem_writepage(struct inode *inode, pgoff_t index, const void *src,
 	return 0;
 }
 
+/* The memory a page needs is taken when the page is: nothing to do. */
+ssize_t backing_reserve_nothing(struct inode *inode, int64_t off, size_t len)
+{
+	return (ssize_t)len;
+}
+
 static int shmem_truncate(struct inode *inode, int64_t size)
 {
 	return 0;
@@ -59,6 +66,7 @@ static const struct backing_operations shmem_backing_ops = {
 	.caps = BACKING_CAP_NO_WRITEBACK,
 	.readpage = shmem_readpage,
 	.writepage = shmem_writepage,
+	.reserve = backing_reserve_nothing,
 	.truncate = shmem_truncate,
 	.release = shmem_release,
 };
@@ -144,6 +152,22 @@ int backing_truncate(struct inode *inode, int64_t size)
 	if (size < 0)
 		return -EINVAL;
 	return inode->b_ops->truncate(inode, size);
+}
+
+/*
+ * backing_reserve - make room in the store for a write of @len bytes at
+ * @off, before the page cache takes them, so that a write(2) the store
+ * cannot hold is short (or fails) now instead of failing at write-back.
+ *
+ * Context: i_sem held.
+ * Return: the number of bytes from @off that fit (@len when the store
+ * cannot tell), or -ENOSPC (-EDQUOT, -EFBIG) when not one does.
+ * Models: the block reservation of a delayed-allocation filesystem
+ * (ext4_da_write_begin() reserving in ext4_da_reserve_space()).
+ */
+ssize_t backing_reserve(struct inode *inode, int64_t off, size_t len)
+{
+	return inode->b_ops->reserve(inode, off, len);
 }
 
 /*

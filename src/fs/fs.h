@@ -65,7 +65,18 @@ struct address_space {
 	 * see truncate/truncate.c).
 	 */
 	atomic_ulong truncate_count;
+
+	/*
+	 * AS_EIO, AS_ENOSPC: a write-back failed since the last fsync or
+	 * msync collected it (set by any writer, taken by
+	 * filemap_check_errors()).  The page itself stays dirty, so a
+	 * later write-back tries again.
+	 */
+	atomic_uint flags;
 };
+
+#define AS_EIO    0x1U /* a write-back failed with an I/O error */
+#define AS_ENOSPC 0x2U /* a write-back failed: the store was full */
 
 enum backing_kind { BACKING_MEMORY, BACKING_HOST, BACKING_SHMEM };
 
@@ -88,6 +99,10 @@ struct backing_operations {
 	 * when @valid is 0).  Context: that page locked. */
 	int (*writepage)(struct inode *inode, pgoff_t index, const void *src,
 			 size_t valid);
+	/* How many of the @len bytes at @off the store can take (a write
+	 * of them then cannot fail for want of space), or a negative errno
+	 * (-ENOSPC) when not one.  Context: i_sem held. */
+	ssize_t (*reserve)(struct inode *inode, int64_t off, size_t len);
 	/* Drops what lies at or past @size.  Context: i_sem held. */
 	int (*truncate)(struct inode *inode, int64_t size);
 	/* The inode is dying: let go of the store (not the host file). */
@@ -161,8 +176,13 @@ static inline void i_size_write(struct inode *inode, int64_t size)
 /* --- namespace and files (fs/namei.c) ------------------------------------ */
 
 int fs_init(struct objvm *vm, const char *backing_dir);
-/* Writes back and frees every inode; called at machine destruction. */
-void fs_destroy(struct objvm *vm);
+/*
+ * Writes back and frees every inode; called at machine destruction.
+ * Returns 0, or the negative errno of the first file whose dirty data
+ * could not be written back, with its path in @path (@len bytes, may be
+ * NULL).
+ */
+int fs_destroy(struct objvm *vm, char *path, size_t len);
 
 /* Returns a new struct file (f_count 1) or a negative errno. */
 int filp_open(struct objvm *vm, const char *path, int flags, struct file **out);
@@ -197,9 +217,38 @@ struct page *read_cache_page(struct address_space *mapping, pgoff_t index,
 /* The page at @index with a reference, or NULL; never reads. */
 struct page *find_get_page(struct address_space *mapping, pgoff_t index);
 
-/* Writes back dirty pages of [first, last] (page indices). */
+/*
+ * Writes back the dirty pages of [first, last] (page indices); a failure
+ * is kept on the mapping (AS_*) and the page stays dirty.  Returns the
+ * first error of this pass and leaves what it kept for the next fsync or
+ * msync: munmap, exit and reclaim call it.
+ * Context: no page lock held (it takes them).
+ */
 int filemap_write_range(struct address_space *mapping, pgoff_t first,
 			pgoff_t last);
+
+/*
+ * filemap_write_range(), then filemap_check_errors(): what fsync and
+ * msync return.  Context: as filemap_write_range().
+ */
+int filemap_write_and_check_range(struct address_space *mapping, pgoff_t first,
+				  pgoff_t last);
+
+/*
+ * Writes back one locked page if it is dirty: PG_dirty is cleared, the
+ * store written; on failure the page is dirty again and the error kept
+ * on its mapping (AS_*).  This is what reclaim calls for one page.
+ * Context: @page locked, in a cache, a reference held; takes the store's
+ * lock.  Return: 0 (also for a clean page) or the store's error.
+ */
+int writepage_locked(struct page *page);
+
+/* Keeps a write-back failure on @mapping: AS_ENOSPC for -ENOSPC (and
+ * -EDQUOT), AS_EIO for any other error. */
+void mapping_set_error(struct address_space *mapping, int err);
+
+/* Takes what mapping_set_error() kept: -EIO, -ENOSPC or 0, once. */
+int filemap_check_errors(struct address_space *mapping);
 
 /* Removes a locked page from the cache (truncate, invalidate, drop). */
 void remove_from_page_cache(struct page *page);
@@ -213,6 +262,9 @@ int backing_readpage(struct inode *inode, pgoff_t index, void *dst);
 int backing_writepage(struct inode *inode, pgoff_t index, const void *src);
 /* Drops whatever the store holds at or past @size. */
 int backing_truncate(struct inode *inode, int64_t size);
+/* Makes room for a write of @len bytes at @off: the bytes that fit, or a
+ * negative errno (-ENOSPC) when none does. */
+ssize_t backing_reserve(struct inode *inode, int64_t off, size_t len);
 void backing_release(struct inode *inode);
 
 /* --- additions (fs/filemap.c, fs/check_fs.c) ----------------------------- */

@@ -45,4 +45,7 @@ int backing_host_open(struct objvm *vm, const char *name, bool create, int *fd,
  */
 int backing_host_unlink(struct objvm *vm, const char *name);
 
+/* The ->reserve of the stores that take their space with the page. */
+ssize_t backing_reserve_nothing(struct inode *inode, int64_t off, size_t len);
+
 #endif /* OBJVM_FS_INTERNAL_H */

@@ -29,6 +29,7 @@
  * Models: fs/namei.c open_namei(), fs/open.c filp_open(), fs/namei.c
  * vfs_unlink(), fs/inode.c iput(), mm/shmem.c shmem_file_setup() (2.6.11).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -692,25 +693,36 @@ static void ns_free(struct namespace *ns)
  *
  * Nothing may be mapped any more, and no struct file be used after: files
  * still open are not freed (they are not tracked) but their inodes are.
+ * Dirty pages that cannot be written are dropped with the rest: this is
+ * the last chance, so the caller is told which file lost data.
  *
  * Context: machine destruction, no other thread running; takes ns_lock,
  * page locks, tree_lock.
+ * Return: 0, or the negative errno of the first write-back that failed,
+ * with that file's path in @path (@len bytes; @path may be NULL).
  * Models: fs/super.c generic_shutdown_super() (sync, then evict).
  */
-void fs_destroy(struct objvm *vm)
+int fs_destroy(struct objvm *vm, char *path, size_t len)
 {
 	struct list_head *pos, *n;
+	int err, ret = 0;
 
 	if (!vm->ns)
-		return;
+		return 0;
 	vm_lock(&vm->ns_lock);
 	list_for_each_safe(pos, n, &vm->inodes) {
 		struct inode *inode = list_entry(pos, struct inode, link);
 
 		if (atomic_load(&inode->i_state) == 0) {
-			if (inode->linked)
-				filemap_write_range(&inode->mapping, 0,
-						    UINT64_MAX);
+			err = inode->linked
+				      ? filemap_write_range(&inode->mapping, 0,
+							    UINT64_MAX)
+				      : 0;
+			if (err && !ret) {
+				ret = err;
+				if (path && len)
+					snprintf(path, len, "%s", inode->path);
+			}
 			evict_inode_pages(&inode->mapping);
 			backing_release(inode);
 		}
@@ -722,4 +734,5 @@ void fs_destroy(struct objvm *vm)
 	vm->ns = NULL;
 	free(vm->backing_dir);
 	vm->backing_dir = NULL;
+	return ret;
 }

@@ -10,6 +10,7 @@
  * block_write_full_page(), with the host's filesystem as the disk
  * (2.6.11).
  */
+#define _GNU_SOURCE /* fallocate */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,10 +154,61 @@ static int host_writepage(struct inode *inode, pgoff_t index, const void *src,
 	return 0;
 }
 
+static bool no_room(int err)
+{
+	return err == ENOSPC || err == EDQUOT || err == EFBIG;
+}
+
+static int host_fallocate(int fd, int mode, int64_t off, int64_t len)
+{
+	int ret;
+
+	do
+		ret = fallocate(fd, mode, (off_t)off, (off_t)len);
+	while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+/*
+ * Allocates the host blocks of [off, off + len) without changing the host
+ * file's size, so the write-back of those bytes finds them.  When the
+ * whole range does not fit, page by page to find how much does (a failed
+ * fallocate allocates nothing, or what it did stays allocated: both are
+ * fine).  A host filesystem without fallocate reserves nothing: write-back
+ * reports a lack of space there.
+ */
+static ssize_t host_reserve(struct inode *inode, int64_t off, size_t len)
+{
+	int64_t pos = off, end = off + (int64_t)len, next;
+	int fd = inode->host_fd, err;
+
+	err = host_fallocate(fd, FALLOC_FL_KEEP_SIZE, off, (int64_t)len);
+	if (!err || !no_room(-err))
+		return (ssize_t)len;
+	while (pos < end) {
+		next = MIN(end,
+			   (int64_t)(((uint64_t)pos & PAGE_MASK) + PAGE_SIZE));
+		if (host_fallocate(fd, FALLOC_FL_KEEP_SIZE, pos, next - pos))
+			break;
+		pos = next;
+	}
+	return pos > off ? (ssize_t)(pos - off) : err;
+}
+
+/*
+ * ftruncate, then give back what host_reserve() allocated past the new
+ * end (ftruncate keeps blocks past EOF when the size grows or stays).
+ */
 static int host_truncate(struct inode *inode, int64_t size)
 {
+	int64_t from = (int64_t)(((uint64_t)size + PAGE_SIZE - 1) & PAGE_MASK);
+
 	if (ftruncate(inode->host_fd, (off_t)size) < 0)
 		return -errno;
+	if (from < MAX_LFS_FILESIZE)
+		host_fallocate(inode->host_fd,
+			       FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from,
+			       MAX_LFS_FILESIZE - from);
 	return 0;
 }
 
@@ -172,6 +224,7 @@ const struct backing_operations host_backing_ops = {
 	.caps = 0,
 	.readpage = host_readpage,
 	.writepage = host_writepage,
+	.reserve = host_reserve,
 	.truncate = host_truncate,
 	.release = host_release,
 };

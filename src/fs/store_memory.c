@@ -15,6 +15,7 @@
 
 #include "machine.h"
 #include "fs/fs.h"
+#include "fs/internal.h"
 
 static bool is_zero(const unsigned char *p, size_t len)
 {
@@ -131,6 +132,7 @@ const struct backing_operations memory_backing_ops = {
 	.caps = 0,
 	.readpage = memory_readpage,
 	.writepage = memory_writepage,
+	.reserve = backing_reserve_nothing,
 	.truncate = memory_truncate,
 	.release = memory_release,
 };
