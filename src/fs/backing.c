@@ -46,6 +46,16 @@ static int shmem_writepage(struct inode *inode, pgoff_t index, const void *src,
 	return 0;
 }
 
+/* Stores that hold nothing per open file. */
+int backing_open_nothing(struct inode *inode, int accmode)
+{
+	return 0;
+}
+
+void backing_close_nothing(struct inode *inode)
+{
+}
+
 /* The memory a page needs is taken when the page is: nothing to do. */
 ssize_t backing_reserve_nothing(struct inode *inode, int64_t off, size_t len)
 {
@@ -64,6 +74,8 @@ static void shmem_release(struct inode *inode)
 static const struct backing_operations shmem_backing_ops = {
 	.name = "shmem",
 	.caps = BACKING_CAP_NO_WRITEBACK,
+	.open = backing_open_nothing,
+	.close = backing_close_nothing,
 	.readpage = shmem_readpage,
 	.writepage = shmem_writepage,
 	.reserve = backing_reserve_nothing,
@@ -168,6 +180,24 @@ int backing_truncate(struct inode *inode, int64_t size)
 ssize_t backing_reserve(struct inode *inode, int64_t off, size_t len)
 {
 	return inode->b_ops->reserve(inode, off, len);
+}
+
+/*
+ * backing_open - a struct file of @accmode opens on @inode; its store
+ * may need something for it (host: a descriptor that allows writing).
+ *
+ * Context: no page lock held; takes the store's lock.
+ * Return: 0, or a negative errno from the host (-EACCES...).
+ */
+int backing_open(struct inode *inode, int accmode)
+{
+	return inode->b_ops->open(inode, accmode);
+}
+
+/* backing_close - the last reference to a struct file of @inode went. */
+void backing_close(struct inode *inode)
+{
+	inode->b_ops->close(inode);
 }
 
 /*

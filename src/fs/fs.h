@@ -12,15 +12,23 @@
  *   memory  - inside objvm, a sparse array of blocks (the default); it
  *             behaves like a disk: clean pages can be dropped and read back
  *   host    - one real file per objvm file under a host directory, read
- *             and written with pread/pwrite
+ *             and written with pread/pwrite; one inode per host file,
+ *             found by (st_dev, st_ino), whatever names reach it
  *   shmem   - no store at all: the page cache is the file (shared
  *             anonymous memory); its pages cannot be dropped
+ * Each is a const struct backing_operations (fs/backing.c).
  *
- * Lifetimes: inode->i_count counts the namespace link, every struct file
- * and nothing else (VMAs hold their file).  The last iput() writes back,
- * drops the page cache and frees the inode.  (It comes only after unlink,
- * so there is nothing to write back: like 2.6 for a deleted inode, it
- * drops dirty pages unwritten.  fs_destroy() writes back named files.)
+ * Lifetimes: inode->i_count counts the namespace links (i_nlink of them:
+ * a host file may have several names), every struct file and nothing
+ * else (VMAs hold their file).  The last iput() drops the page cache and
+ * frees the inode.  (It comes only after the last unlink, so there is
+ * nothing to write back: like 2.6 for a deleted inode, it drops dirty
+ * pages unwritten.  fs_destroy() writes back named files.)
+ *
+ * Write-back errors: a page whose write-back fails stays dirty and the
+ * error is kept on its address_space (AS_EIO, AS_ENOSPC) until the next
+ * fsync or msync returns it, once; what still cannot be written when the
+ * machine ends is reported by fs_destroy() (objvm_destroy_report()).
  *
  * Models: fs/inode.c, fs/open.c, include/linux/fs.h (2.6.11).
  */
@@ -91,6 +99,11 @@ struct backing_operations {
 	const char *name;
 	unsigned int caps; /* BACKING_CAP_* */
 
+	/* A struct file of @accmode (OBJVM_O_*) opens on the inode, or its
+	 * last reference goes.  Context: no page lock held. */
+	int (*open)(struct inode *inode, int accmode);
+	void (*close)(struct inode *inode);
+
 	/* Fills @dst with the store's first @valid bytes of page @index
 	 * and zeros after them.  Context: that page locked. */
 	int (*readpage)(struct inode *inode, pgoff_t index, void *dst,
@@ -119,6 +132,21 @@ extern const struct backing_operations host_backing_ops;
 /* The operations of @kind (fs/backing.c holds the table). */
 const struct backing_operations *backing_ops_of(enum backing_kind kind);
 
+/*
+ * The host side of a BACKING_HOST inode (fs/store_host.c).  dev and ino
+ * are fixed; the rest is under blocks_lock.
+ */
+struct host_file {
+	int fd;                 /* -1 while nothing holds it */
+	int mode;               /* O_RDONLY or O_RDWR: what fd allows */
+	unsigned long nr_files; /* struct files open on the inode */
+	unsigned long nr_io;    /* I/Os in flight on fd */
+	char *name;             /* a name the file has now (to reopen) */
+	dev_t dev;              /* the host's identity of the file */
+	ino_t ino;
+	struct inode *hash_next; /* ns host table (ns_lock) */
+};
+
 struct inode {
 	struct objvm *vm;
 	struct list_head link; /* on vm->inodes, under ns_lock */
@@ -128,12 +156,13 @@ struct inode {
 	struct vm_lock i_sem;
 	_Atomic int64_t i_size; /* written under i_sem; read anywhere */
 
-	char *path;  /* the name it was created under (kept after
+	char *path;           /* the name it was created under (kept after
 				unlink, for maps); NULL for shmem */
-	bool linked; /* still in the namespace (ns_lock) */
+	bool linked;          /* has a name (ns_lock) */
+	unsigned int i_nlink; /* names in the namespace (ns_lock) */
 	enum backing_kind backing;
 	const struct backing_operations *b_ops; /* of ->backing; fixed */
-	int host_fd;                            /* BACKING_HOST */
+	struct host_file host;                  /* BACKING_HOST */
 	struct radix_tree_root blocks; /* BACKING_MEMORY: index -> 4 KiB
 					  block (under i_sem or the page
 					  lock of that index) */
@@ -258,6 +287,8 @@ unsigned long drop_pagecache(struct objvm *vm);
 
 /* --- the backing store of an inode (fs/backing.c) ------------------------- */
 
+int backing_open(struct inode *inode, int accmode);
+void backing_close(struct inode *inode);
 int backing_readpage(struct inode *inode, pgoff_t index, void *dst);
 int backing_writepage(struct inode *inode, pgoff_t index, const void *src);
 /* Drops whatever the store holds at or past @size. */

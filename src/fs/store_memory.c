@@ -130,6 +130,8 @@ static void memory_release(struct inode *inode)
 const struct backing_operations memory_backing_ops = {
 	.name = "memory",
 	.caps = 0,
+	.open = backing_open_nothing,
+	.close = backing_close_nothing,
 	.readpage = memory_readpage,
 	.writepage = memory_writepage,
 	.reserve = backing_reserve_nothing,
