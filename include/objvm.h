@@ -158,8 +158,17 @@ OBJVM_API int objvm_create(const struct objvm_config *config,
 			   struct objvm **out);
 /* Releases every task and file; with OBJVM_CHECK_AT_END or above, runs the
  * checker first and returns -1 (after printing the report to stderr) when
- * it fails, else 0. */
+ * it fails.  The dirty data of every file that still has a name is written
+ * back to its store first; when some could not be (the host's disk is
+ * full), a line naming the file and the error goes to stderr and the
+ * result is -1 too.  Else 0. */
 OBJVM_API int objvm_destroy(struct objvm *vm);
+/* objvm_destroy(), telling the caller instead of stderr whether every
+ * file's data reached its store: *@wb_err is 0, or the negative errno of
+ * the first write-back that failed, and then @path (@len bytes) holds that
+ * file's path.  Returns -1 when the check failed, else 0. */
+OBJVM_API int objvm_destroy_report(struct objvm *vm, int *wb_err, char *path,
+				   size_t len);
 
 /* Runs every invariant checker over the whole machine.  Returns 0, or -1
  * with a report naming the broken rule and the object written to @buf. */
@@ -206,10 +215,16 @@ OBJVM_API int objvm_open(struct objvm_task *task, const char *path, int flags);
 OBJVM_API int objvm_close(struct objvm_task *task, int fd);
 OBJVM_API int objvm_unlink(struct objvm_task *task, const char *path);
 OBJVM_API int objvm_ftruncate(struct objvm_task *task, int fd, int64_t size);
+/* Returns the bytes written: short when the file's store (a host disk) has
+ * room for only part of them, -ENOSPC when it has room for none. */
 OBJVM_API ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
 			       size_t len, int64_t off);
 OBJVM_API ssize_t objvm_pread(struct objvm_task *task, int fd, void *buf,
 			      size_t len, int64_t off);
+/* Writes back the file's dirty pages.  A write-back that failed since the
+ * last fsync or msync of the file (this one, or one done by munmap, exit or
+ * reclaim) is returned once (-ENOSPC, -EIO); the pages stay dirty, so the
+ * next write-back tries them again. */
 OBJVM_API int objvm_fsync(struct objvm_task *task, int fd);
 OBJVM_API int objvm_fstat(struct objvm_task *task, int fd,
 			  struct objvm_stat *st);

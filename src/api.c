@@ -65,6 +65,10 @@ static const struct {
 	{ENOSPC, "ENOSPC"},
 	{ERANGE, "ERANGE"},
 	{ENAMETOOLONG, "ENAMETOOLONG"},
+	{ELOOP, "ELOOP"},
+	{EROFS, "EROFS"},
+	{ESTALE, "ESTALE"},
+	{EDQUOT, "EDQUOT"},
 	{ENOSYS, "ENOSYS"},
 	{EOVERFLOW, "EOVERFLOW"},
 	{EOPNOTSUPP, "EOPNOTSUPP"},
@@ -98,19 +102,41 @@ int objvm_create(const struct objvm_config *config, struct objvm **out)
 	return vm_create(config ? config : &defaults, out);
 }
 
-int objvm_destroy(struct objvm *vm)
+int objvm_destroy_report(struct objvm *vm, int *wb_err, char *path, size_t len)
 {
 	char report[512];
-	int ret = 0;
+	int ret = 0, err;
 
-	if (!vm)
+	if (path && len)
+		path[0] = '\0';
+	if (!vm) {
+		if (wb_err)
+			*wb_err = 0;
 		return 0;
+	}
 	if (vm->check >= OBJVM_CHECK_AT_END &&
 	    check_machine(vm, report, sizeof(report))) {
 		fprintf(stderr, "objvm: invariant broken: %s\n", report);
 		ret = -1;
 	}
-	vm_destroy(vm);
+	err = vm_destroy(vm, path, len);
+	if (wb_err)
+		*wb_err = err;
+	return ret;
+}
+
+int objvm_destroy(struct objvm *vm)
+{
+	char path[4096];
+	int ret, err;
+
+	ret = objvm_destroy_report(vm, &err, path, sizeof(path));
+	if (err) {
+		fprintf(stderr,
+			"objvm: data of %s could not be written back: %s\n",
+			path, objvm_errname(err));
+		ret = -1;
+	}
 	return ret;
 }
 

@@ -130,14 +130,17 @@ int vm_create(const struct objvm_config *config, struct objvm **out)
 	return 0;
 }
 
-void vm_destroy(struct objvm *vm)
+int vm_destroy(struct objvm *vm, char *path, size_t len)
 {
+	int err;
+
 	kswapd_set(vm, false);
 	while (!list_empty(&vm->tasks))
 		task_free(list_entry(vm->tasks.next, struct task, link));
-	fs_destroy(vm);
+	err = fs_destroy(vm, path, len);
 	ptechain_destroy(vm);
 	machine_free(vm);
+	return err;
 }
 
 struct vm_stats *vm_stats_block_slow(struct objvm *vm)

@@ -113,7 +113,9 @@ static inline void *page_address(const struct objvm *vm,
 
 int vm_create(const struct objvm_config *config, struct objvm **out);
 /* Frees every task, writes back and frees every file, frees the machine. */
-void vm_destroy(struct objvm *vm);
+/* Frees @vm; returns fs_destroy()'s result (0, or the first write-back
+ * that failed, with that file's path in @path). */
+int vm_destroy(struct objvm *vm, char *path, size_t len);
 uint64_t vm_stat_sum(struct objvm *vm, enum vm_stat_item item);
 
 /* sysctl.c */

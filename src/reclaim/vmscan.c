@@ -159,32 +159,37 @@ static void refill_inactive(struct objvm *vm, unsigned long nr,
 
 enum pageout_result { PAGE_KEEP, PAGE_ACTIVATE, PAGE_CLEAN };
 
-/* Writes locked, dirty, unmapped @page to where it belongs. */
+/* Writes locked, dirty, unmapped @page to where it belongs: an
+ * anonymous page to its swap slot, a shmem page to a new one (through the
+ * shmem store), a file page to its store (writepage_locked, which keeps a
+ * failure on the mapping for the next fsync or msync). */
 static enum pageout_result pageout(struct objvm *vm, struct page *page)
 {
-	struct address_space *mapping;
+	struct address_space *mapping = page_file_mapping(page);
 	int err;
 
-	if (!page_test_clear_flag(page, PG_dirty))
-		return PAGE_CLEAN;
 	if (page_test_flag(page, PG_swapcache)) {
+		if (!page_test_clear_flag(page, PG_dirty))
+			return PAGE_CLEAN;
 		err = swap_writepage(vm, page);
-	} else if ((mapping = page_file_mapping(page))) {
-		/* shmem: out to a swap slot (fs/backing.c). */
-		err = backing_writepage(mapping->host, page->index,
-					page_address(vm, page));
-		if (!err && mapping->host->backing != BACKING_SHMEM)
-			count_event(vm, writeback);
-	} else {
+		if (err)
+			SetPageDirty(page);
+	} else if (!mapping) {
 		/* Truncated meanwhile: nothing to write it to. */
 		return PAGE_CLEAN;
+	} else if (mapping->host->backing == BACKING_SHMEM) {
+		if (!page_test_clear_flag(page, PG_dirty))
+			return PAGE_CLEAN;
+		err = backing_writepage(mapping->host, page->index,
+					page_address(vm, page));
+		if (err)
+			SetPageDirty(page);
+	} else {
+		err = writepage_locked(page);
 	}
-	if (err) {
-		/* Kept dirty and in use: the data is never dropped. */
-		SetPageDirty(page);
-		return PAGE_ACTIVATE;
-	}
-	return PAGE_CLEAN;
+	/* A failed write keeps the page dirty and in use: its data is never
+	 * dropped. */
+	return err ? PAGE_ACTIVATE : PAGE_CLEAN;
 }
 
 /* Frees locked, clean, unmapped @page from its cache if nobody but the

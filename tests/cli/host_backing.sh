@@ -75,4 +75,22 @@ run run --host-dir "$tmp/host" up.ovs
 status 2
 stderr "up.ovs:1:17: backing=host:db/../.. refused: '..' is not allowed"
 
+# A symlink planted in the host directory never leads out of it: any
+# component that is a symlink gives -ELOOP, and nothing appears outside.
+mkdir -p "$tmp/outside"
+echo secret >"$tmp/outside/secret"
+ln -s "$tmp/outside" "$tmp/host/db"
+ln -s "$tmp/outside/secret" "$tmp/host/s"
+scenario third.ovs "machine backing=host:$tmp/host
+spawn C
+C: open F /db/new rdwr creat               => -ELOOP
+C: open G /db/secret rdonly                => -ELOOP
+C: open H /s rdwr                          => -ELOOP
+C: unlink /db/secret                       => -ELOOP
+check                                      => ok"
+run run --check=each --host-dir "$tmp/host" third.ovs
+status 0
+[ ! -e "$tmp/outside/new" ] || fail "a file was created through the symlink"
+[ "$(cat "$tmp/outside/secret")" = secret ] || fail "the file outside changed"
+
 finish

@@ -5,7 +5,8 @@
  * the errors are printed and nothing runs (exit status 2).  Then each file
  * runs on a fresh machine and prints its transcript, one `LINE: RESULT`
  * per command.  The exit status is 1 if any expectation did not hold, any
- * command ended in `error:` or any invariant check failed, else 0.
+ * command ended in `error:`, any invariant check failed or the data of a
+ * file could not be written back when the machine ended, else 0.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -107,11 +108,20 @@ static bool run_check(struct run_ctx *ctx, unsigned int line,
 
 static bool run_teardown(struct run_ctx *ctx, const char *file)
 {
+	char path[4096];
 	bool ok = true;
+	int wb_err = 0;
 
-	if (ctx->vm && objvm_destroy(ctx->vm) != 0) {
+	if (ctx->vm &&
+	    objvm_destroy_report(ctx->vm, &wb_err, path, sizeof(path)) != 0) {
 		fprintf(stderr,
 			"objvm: %s: the check at objvm_destroy failed\n", file);
+		ok = false;
+	}
+	if (wb_err) {
+		fprintf(stderr,
+			"objvm: data of %s could not be written back: %s\n",
+			path, objvm_errname(wb_err));
 		ok = false;
 	}
 	ctx->vm = NULL;
