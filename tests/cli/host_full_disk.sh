@@ -34,7 +34,7 @@ A: munmap M 2p                        => ok
 A: fsync G                            => -ENOSPC
 A: fsync G                            => -ENOSPC
 A: read G 4096 15                     => \"mapped, no room\""
-run run --check=each full.ovs
+run run --check=each --host-dir "$disk" full.ovs
 status 1
 stderr "objvm: data of /db/y could not be written back: ENOSPC"
 [ "$(grep -c '(expected' "$tmp/.out")" = 0 ] ||
@@ -68,7 +68,7 @@ A: ftruncate F 0                      => ok
 A: fsync G                            => -ENOSPC
 A: fsync G                            => ok
 A: fsync G                            => ok"
-run run --check=each kept.ovs
+run run --check=each --host-dir "$disk" kept.ovs
 status 0
 stderr ""
 [ "$(dd if="$disk/g" bs=1 count=6 2>/dev/null)" = "page 0" ] ||

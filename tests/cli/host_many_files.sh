@@ -16,7 +16,7 @@ mkdir -p "$tmp/host"
 	echo "check => ok"
 } >"$tmp/many.ovs"
 what="ulimit -n 256; objvm run many.ovs"
-(ulimit -n 256 && cd "$tmp" && "$OBJVM" run --check=end many.ovs) \
+(ulimit -n 256 && cd "$tmp" && "$OBJVM" run --check=end --host-dir "$tmp/host" many.ovs) \
 	>"$tmp/.out" 2>"$tmp/.err"
 rc=$?
 status 0
