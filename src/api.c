@@ -2,9 +2,14 @@
  * api.c - the public entry points: check the arguments that belong to the
  * system-call layer (descriptors, tasks, access modes), then call inward.
  *
- * Every entry point answers -ESRCH for a task that has exited.  With
- * OBJVM_CHECK_EACH_CALL, each call that changes state ends by running the
- * invariant checker, and a broken invariant aborts with its report.
+ * Every entry point answers -ESRCH for a task that has exited.  Each one
+ * that reads or changes the machine runs between api_enter() and
+ * api_end() (or api_leave()), holding vm->call_lock for reading; the
+ * invariant checker takes it for writing, which stops the world: it waits
+ * for the calls in progress to end and holds back new ones (TLB hits
+ * excepted, see machine.h).  With OBJVM_CHECK_EACH_CALL, each call that
+ * changes state ends by running the checker that way, and a broken
+ * invariant aborts with its report.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +31,38 @@
 			return -ESRCH;                  \
 	} while (0)
 
+/* Runs the checker with every other call held off (LOCK_CALL). */
+static int check_stopped(struct objvm *vm, char *buf, size_t len)
+{
+	int ret;
+
+	vm_write_lock(&vm->call_lock);
+	ret = check_machine(vm, buf, len);
+	vm_rw_unlock(&vm->call_lock);
+	return ret;
+}
+
+/* Begins a call: no checker runs until it ends. */
+static void api_enter(struct objvm *vm)
+{
+	vm_read_lock(&vm->call_lock);
+}
+
+/* Ends a call that changed nothing. */
+static int api_leave(struct objvm *vm, int ret)
+{
+	vm_rw_unlock(&vm->call_lock);
+	return ret;
+}
+
 /* Ends a state-changing call: runs the checker when asked to. */
 static int api_end(struct objvm *vm, int ret)
 {
 	char report[512];
 
+	vm_rw_unlock(&vm->call_lock);
 	if (vm->check == OBJVM_CHECK_EACH_CALL &&
-	    check_machine(vm, report, sizeof(report))) {
+	    check_stopped(vm, report, sizeof(report))) {
 		fprintf(stderr, "objvm: invariant broken: %s\n", report);
 		abort();
 	}
@@ -104,7 +134,7 @@ int objvm_destroy(struct objvm *vm)
 	if (!vm)
 		return 0;
 	if (vm->check >= OBJVM_CHECK_AT_END &&
-	    check_machine(vm, report, sizeof(report))) {
+	    check_stopped(vm, report, sizeof(report))) {
 		fprintf(stderr, "objvm: invariant broken: %s\n", report);
 		ret = -1;
 	}
@@ -114,21 +144,23 @@ int objvm_destroy(struct objvm *vm)
 
 int objvm_check(struct objvm *vm, char *buf, size_t len)
 {
-	return check_machine(vm, buf, len);
+	return check_stopped(vm, buf, len);
 }
 
 int objvm_sysctl_set(struct objvm *vm, const char *name, const char *value)
 {
 	if (!name || !value)
 		return -EFAULT;
-	return sysctl_set(vm, name, value);
+	api_enter(vm);
+	return api_end(vm, sysctl_set(vm, name, value));
 }
 
 int objvm_sysctl_get(struct objvm *vm, const char *name, char *buf, size_t len)
 {
 	if (!name || !buf)
 		return -EFAULT;
-	return sysctl_get(vm, name, buf, len);
+	api_enter(vm);
+	return api_leave(vm, sysctl_get(vm, name, buf, len));
 }
 
 long objvm_reclaim(struct objvm *vm, unsigned long nr)
@@ -140,6 +172,7 @@ long objvm_reclaim(struct objvm *vm, unsigned long nr)
 
 int objvm_drop_caches(struct objvm *vm)
 {
+	api_enter(vm);
 	drop_pagecache(vm);
 	return api_end(vm, 0);
 }
@@ -187,6 +220,7 @@ int objvm_spawn(struct objvm *vm, const struct objvm_cred *cred,
 {
 	static const struct objvm_cred root;
 
+	api_enter(vm);
 	return api_end(vm, task_spawn(vm, cred ? cred : &root,
 				      (struct task **)out));
 }
@@ -196,6 +230,7 @@ int objvm_fork(struct objvm_task *parent, struct objvm_task **child)
 	TASK_ALIVE(parent);
 	if (!child)
 		return -EFAULT;
+	api_enter(T(parent)->vm);
 	return api_end(T(parent)->vm,
 		       task_fork(T(parent), (struct task **)child));
 }
@@ -203,14 +238,21 @@ int objvm_fork(struct objvm_task *parent, struct objvm_task **child)
 int objvm_exit(struct objvm_task *task)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	task_exit(T(task));
 	return api_end(T(task)->vm, 0);
 }
 
 void objvm_task_release(struct objvm_task *task)
 {
-	if (task)
-		task_free(T(task));
+	struct objvm *vm;
+
+	if (!task)
+		return;
+	vm = T(task)->vm;
+	api_enter(vm);
+	task_free(T(task));
+	api_end(vm, 0);
 }
 
 bool objvm_task_alive(const struct objvm_task *task)
@@ -230,6 +272,7 @@ int objvm_open(struct objvm_task *task, const char *path, int flags)
 		return -EFAULT;
 	if ((flags & OBJVM_O_ACCMODE) == OBJVM_O_ACCMODE)
 		return -EINVAL;
+	api_enter(T(task)->vm);
 	err = filp_open(T(task)->vm, path, flags, &file);
 	if (err)
 		return api_end(T(task)->vm, err);
@@ -242,6 +285,7 @@ int objvm_open(struct objvm_task *task, const char *path, int flags)
 int objvm_close(struct objvm_task *task, int fd)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, fd_close(T(task), fd));
 }
 
@@ -250,6 +294,7 @@ int objvm_unlink(struct objvm_task *task, const char *path)
 	TASK_ALIVE(task);
 	if (!path)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, fs_unlink(T(task)->vm, path));
 }
 
@@ -261,9 +306,10 @@ int objvm_ftruncate(struct objvm_task *task, int fd, int64_t size)
 	TASK_ALIVE(task);
 	if (size < 0)
 		return -EINVAL; /* before the descriptor, as do_sys_ftruncate */
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	if ((file->flags & OBJVM_O_ACCMODE) == OBJVM_O_RDONLY)
 		err = -EINVAL;
 	else
@@ -281,9 +327,10 @@ ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
 	TASK_ALIVE(task);
 	if (!buf && len)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	ret = file_pwrite(file, buf, len, off);
 	fput(file);
 	api_end(T(task)->vm, 0);
@@ -299,11 +346,13 @@ ssize_t objvm_pread(struct objvm_task *task, int fd, void *buf, size_t len,
 	TASK_ALIVE(task);
 	if (!buf && len)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	ret = file_pread(file, buf, len, off);
 	fput(file);
+	api_leave(T(task)->vm, 0);
 	return ret;
 }
 
@@ -313,9 +362,10 @@ int objvm_fsync(struct objvm_task *task, int fd)
 	int err;
 
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	err = file_fsync(file);
 	fput(file);
 	return api_end(T(task)->vm, err);
@@ -328,12 +378,13 @@ int objvm_fstat(struct objvm_task *task, int fd, struct objvm_stat *st)
 	TASK_ALIVE(task);
 	if (!st)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	st->size = (uint64_t)i_size_read(file->inode);
 	fput(file);
-	return 0;
+	return api_leave(T(task)->vm, 0);
 }
 
 /* --- memory --------------------------------------------------------------- */
@@ -349,16 +400,18 @@ int objvm_mmap(struct objvm_task *task, uint64_t addr, uint64_t len, int prot,
 		return -EFAULT;
 	if ((uint64_t)off & ~PAGE_MASK)
 		return -EINVAL;
+	api_enter(T(task)->vm);
 	if (!(flags & OBJVM_MAP_ANONYMOUS)) {
 		file = fget(T(task), fd);
 		if (!file)
-			return -EBADF;
+			return api_leave(T(task)->vm, -EBADF);
 		if (flags & OBJVM_MAP_HUGETLB) {
 			err = -EINVAL;
 			goto out;
 		}
 	} else if (flags & OBJVM_MAP_HUGETLB) {
-		return -ENOSYS; /* hugetlbfs is not built yet */
+		/* hugetlbfs is not built yet */
+		return api_leave(T(task)->vm, -ENOSYS);
 	}
 	err = -EINVAL;
 	if (flags & OBJVM_MAP_NONLINEAR)
@@ -377,6 +430,7 @@ out:
 int objvm_munmap(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_munmap(T(task)->mm, addr, len));
 }
 
@@ -384,6 +438,7 @@ int objvm_mprotect(struct objvm_task *task, uint64_t addr, uint64_t len,
 		   int prot)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_mprotect(T(task)->mm, addr, len, prot));
 }
 
@@ -394,6 +449,7 @@ int objvm_mremap(struct objvm_task *task, uint64_t old_addr, uint64_t old_len,
 	TASK_ALIVE(task);
 	if (!out_addr)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm,
 		       do_mremap(T(task)->mm, old_addr, old_len, new_len, flags,
 				 new_addr, task_caps(T(task)), out_addr));
@@ -402,6 +458,7 @@ int objvm_mremap(struct objvm_task *task, uint64_t old_addr, uint64_t old_len,
 int objvm_msync(struct objvm_task *task, uint64_t addr, uint64_t len, int flags)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_msync(T(task)->mm, addr, len, flags));
 }
 
@@ -409,12 +466,14 @@ int objvm_madvise(struct objvm_task *task, uint64_t addr, uint64_t len,
 		  int advice)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_madvise(T(task)->mm, addr, len, advice));
 }
 
 int objvm_mlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_mlock(T(task)->mm, addr, len, true,
 					     task_caps(T(task))));
 }
@@ -422,6 +481,7 @@ int objvm_mlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 int objvm_munlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_mlock(T(task)->mm, addr, len, false,
 					     task_caps(T(task))));
 }
@@ -432,13 +492,15 @@ int objvm_mincore(struct objvm_task *task, uint64_t addr, uint64_t len,
 	TASK_ALIVE(task);
 	if (!vec && len)
 		return -EFAULT;
-	return do_mincore(T(task)->mm, addr, len, vec);
+	api_enter(T(task)->vm);
+	return api_leave(T(task)->vm, do_mincore(T(task)->mm, addr, len, vec));
 }
 
 int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr, uint64_t len,
 			   int prot, uint64_t pgoff, int flags, int fd)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm,
 		       do_remap_file_pages(T(task)->mm, addr, len, prot, pgoff,
 					   flags, fd, task_caps(T(task))));
@@ -475,6 +537,7 @@ int objvm_maps(struct objvm_task *task,
 	if (!fn)
 		return -EFAULT;
 	mm = T(task)->mm;
+	api_enter(T(task)->vm);
 	vm_read_lock(&mm->mmap_lock);
 	vma_for_each(vma, mm) {
 		ret = report_vma(vma, fn, arg);
@@ -482,19 +545,28 @@ int objvm_maps(struct objvm_task *task,
 			break;
 	}
 	vm_rw_unlock(&mm->mmap_lock);
-	return ret;
+	return api_leave(T(task)->vm, ret);
 }
 
 /* --- access --------------------------------------------------------------- */
 
-/* The OOM killer: a task whose access found no memory is killed. */
+/* After a TLB hit: the checker, when asked for, still runs. */
+static inline int access_hit_end(struct task *t, int ret)
+{
+	if (t->vm->check == OBJVM_CHECK_EACH_CALL) {
+		api_enter(t->vm);
+		return api_end(t->vm, ret);
+	}
+	return ret;
+}
+
+/* Ends a slow access.  The OOM killer: a task whose access found no
+ * memory is killed. */
 static inline int access_end(struct task *t, int ret)
 {
 	if (ret == OBJVM_OOM)
 		task_exit(t);
-	if (t->vm->check == OBJVM_CHECK_EACH_CALL)
-		return api_end(t->vm, ret);
-	return ret;
+	return api_end(t->vm, ret);
 }
 
 int objvm_load(struct objvm_task *task, uint64_t addr, void *buf, size_t len,
@@ -505,7 +577,8 @@ int objvm_load(struct objvm_task *task, uint64_t addr, void *buf, size_t len,
 		return -EFAULT;
 	if (access_one_page(addr, len) &&
 	    access_hit(T(task), addr, buf, len, false))
-		return access_end(T(task), 0);
+		return access_hit_end(T(task), 0);
+	api_enter(T(task)->vm);
 	return access_end(T(task), task_access(T(task), addr, buf, len, false,
 					       fault_addr));
 }
@@ -518,7 +591,8 @@ int objvm_store(struct objvm_task *task, uint64_t addr, const void *buf,
 		return -EFAULT;
 	if (access_one_page(addr, len) &&
 	    access_hit(T(task), addr, (void *)buf, len, true))
-		return access_end(T(task), 0);
+		return access_hit_end(T(task), 0);
+	api_enter(T(task)->vm);
 	return access_end(T(task), task_access(T(task), addr, (void *)buf, len,
 					       true, fault_addr));
 }
@@ -527,6 +601,7 @@ int objvm_touch(struct objvm_task *task, uint64_t addr, uint64_t len,
 		bool write, uint64_t *fault_addr)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return access_end(T(task),
 			  task_touch(T(task), addr, len, write, fault_addr));
 }

@@ -71,6 +71,7 @@ static void machine_free(struct objvm *vm)
 	vm_lock_destroy(&vm->tasks_lock);
 	vm_lock_destroy(&vm->lru_lock);
 	vm_lock_destroy(&vm->stats_lock);
+	vm_rwlock_destroy(&vm->call_lock);
 	free(vm);
 }
 
@@ -86,6 +87,7 @@ int vm_create(const struct objvm_config *config, struct objvm **out)
 	tlb_protocol_init();
 	vm->check = config->check;
 	vm->seed = config->seed;
+	vm_rwlock_init_writer_first(&vm->call_lock, LOCK_CALL);
 	vm_lock_init(&vm->ns_lock, LOCK_NAMESPACE);
 	vm_lock_init(&vm->tasks_lock, LOCK_TASKS);
 	vm_lock_init(&vm->lru_lock, LOCK_LRU);

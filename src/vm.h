@@ -133,6 +133,8 @@ static inline void list_del(struct list_head *n)
  */
 enum lock_rank {
 	LOCK_NONE = 0,
+	LOCK_CALL,      /* vm->call_lock (rw): every public call holds it for
+			   reading, the invariant checker for writing */
 	LOCK_TASKS,     /* vm->tasks_lock: the task list, pid allocation */
 	LOCK_FDTABLE,   /* task->fd_lock: the descriptor table */
 	LOCK_NAMESPACE, /* vm->ns_lock: path -> inode names */
@@ -171,6 +173,10 @@ bool vm_trylock(struct vm_lock *l);
 void vm_unlock(struct vm_lock *l);
 
 void vm_rwlock_init(struct vm_rwlock *l, enum lock_rank rank);
+/* The same, for a lock whose writer must not starve behind a stream of
+ * readers: a waiting writer holds back new readers, so a thread must
+ * never take it for reading twice. */
+void vm_rwlock_init_writer_first(struct vm_rwlock *l, enum lock_rank rank);
 void vm_rwlock_destroy(struct vm_rwlock *l);
 void vm_read_lock(struct vm_rwlock *l);
 void vm_write_lock(struct vm_rwlock *l);
