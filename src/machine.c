@@ -11,9 +11,20 @@
 #include "fs/fs.h"
 #include "task/task.h"
 
-_Thread_local struct vm_stats_tls vm_stats_tls;
+_Thread_local struct vm_stats_tls vm_stats_tls[VM_STATS_CACHED];
 
 static atomic_uint_fast64_t next_vm_id = 1;
+static atomic_uint_fast64_t next_thread_id = 1;
+
+/* A number for this host thread, never reused (owners of counter blocks). */
+static uint64_t vm_thread_id(void)
+{
+	static _Thread_local uint64_t id;
+
+	if (!id)
+		id = atomic_fetch_add(&next_thread_id, 1);
+	return id;
+}
 
 #define DEFAULT_MEM (64ULL << 20)
 #define MAX_MEM     (64ULL << 30)
@@ -125,22 +136,60 @@ void vm_destroy(struct objvm *vm)
 	machine_free(vm);
 }
 
+/* This thread's block on @vm's list, or NULL. */
+static struct vm_stats *stats_block_find(struct objvm *vm, uint64_t owner)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &vm->stats_blocks) {
+		struct vm_stats *s = list_entry(pos, struct vm_stats, link);
+
+		if (s->owner == owner)
+			return s;
+	}
+	return NULL;
+}
+
+/* Makes @s, of machine @id, the first entry of the cache; the others
+ * move down, the last falls out (it stays on its machine's list). */
+static struct vm_stats *stats_cache_front(uint64_t id, struct vm_stats *s,
+					  unsigned int from)
+{
+	for (; from > 0; from--)
+		vm_stats_tls[from] = vm_stats_tls[from - 1];
+	vm_stats_tls[0].vm_id = id;
+	vm_stats_tls[0].block = s;
+	return s;
+}
+
 struct vm_stats *vm_stats_block_slow(struct objvm *vm)
 {
-	struct vm_stats *s = calloc(1, sizeof(*s));
+	uint64_t owner = vm_thread_id();
+	struct vm_stats *s, *fresh;
+	unsigned int i;
 
-	if (!s) {
+	for (i = 1; i < VM_STATS_CACHED; i++)
+		if (vm_stats_tls[i].vm_id == vm->id)
+			return stats_cache_front(vm->id, vm_stats_tls[i].block,
+						 i);
+	vm_lock(&vm->stats_lock);
+	s = stats_block_find(vm, owner);
+	vm_unlock(&vm->stats_lock);
+	if (s)
+		return stats_cache_front(vm->id, s, VM_STATS_CACHED - 1);
+
+	fresh = calloc(1, sizeof(*fresh));
+	if (!fresh) {
 		fprintf(stderr, "objvm: out of host memory for counters\n");
 		abort();
 	}
+	fresh->owner = owner;
 	vm_lock(&vm->stats_lock);
-	list_add_tail(&s->link, &vm->stats_blocks);
+	list_add_tail(&fresh->link, &vm->stats_blocks);
 	vm_unlock(&vm->stats_lock);
-	/* Registered before this thread's first access (fault/tlb.h). */
+	/* Registered once, before this thread's first access (tlb.h). */
 	tlb_register_thread(vm);
-	vm_stats_tls.vm_id = vm->id;
-	vm_stats_tls.block = s;
-	return s;
+	return stats_cache_front(vm->id, fresh, VM_STATS_CACHED - 1);
 }
 
 uint64_t vm_stat_sum(struct objvm *vm, enum vm_stat_item item)

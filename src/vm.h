@@ -240,14 +240,19 @@ enum vm_stat_item {
 
 struct vm_stats {
 	struct list_head link; /* on vm->stats_blocks, under stats_lock */
+	uint64_t owner;        /* the thread's vm_thread_id() */
 	_Atomic uint64_t v[NR_VM_STATS];
 };
 
+/* The blocks a thread used last, most recent first: [0] is the one the
+ * fast path tries.  Machine ids are never reused, so an entry for a
+ * machine that was destroyed can never match again. */
+#define VM_STATS_CACHED 4
 struct vm_stats_tls {
 	uint64_t vm_id; /* which machine the cached block belongs to */
 	struct vm_stats *block;
 };
-extern _Thread_local struct vm_stats_tls vm_stats_tls;
+extern _Thread_local struct vm_stats_tls vm_stats_tls[VM_STATS_CACHED];
 
 struct vm_stats *vm_stats_block_slow(struct objvm *vm);
 
@@ -259,16 +264,18 @@ static inline uint64_t vm_id_of(const struct objvm *vm)
 }
 
 /*
- * This thread's counter block for @vm.  Getting it the first time also
- * registers the thread with the machine (vm->nr_threads), which the TLB
- * shootdown relies on (fault/tlb.h): every thread gets its block before
- * its first access.
+ * This thread's counter block for @vm.  A thread has one block per
+ * machine, found again (in the cache, else on the machine's list) when it
+ * comes back to a machine.  Getting it the first time also registers the
+ * thread with the machine (vm->nr_threads), which the TLB shootdown
+ * relies on (fault/tlb.h): every thread gets its block before its first
+ * access, and is counted once.
  */
 static inline struct vm_stats *vm_stats_block(struct objvm *vm)
 {
-	if (__builtin_expect(vm_stats_tls.vm_id != vm_id_of(vm), 0))
+	if (__builtin_expect(vm_stats_tls[0].vm_id != vm_id_of(vm), 0))
 		return vm_stats_block_slow(vm);
-	return vm_stats_tls.block;
+	return vm_stats_tls[0].block;
 }
 
 static inline void stats_add(struct vm_stats *s, enum vm_stat_item item,
