@@ -7,10 +7,16 @@
  * looked up in its mapping's i_mmap, each TLB entry compared with its pte.
  * A failure names the rule (the numbers used in the headers: P* in
  * page/page.h, M* in vma/vma.h, A* in fs/fs.h, and I3..I7 for §6 rules
- * 3, 4, 5 and 7) and the object.
+ * 3, 4, 5 and 7) and the object.  C1 is its own:
  *
- * Context: the machine is quiescent (no call runs in another thread);
- * the checker reads without locks.
+ *  C1  Every pair of counters that counts objects made and unmade
+ *      balances against what exists: page_alloc - page_free is the
+ *      number of frames in use, pgtable_alloc - pgtable_free the number
+ *      of page-table frames, pagecache_add - pagecache_remove the number
+ *      of pages in page caches.
+ *
+ * Context: the world is stopped (api.c: vm->call_lock held for writing,
+ * so no call runs in another thread); the checker reads without locks.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -325,11 +331,25 @@ static void check_inode(struct checker *c, struct inode *inode)
 		     inode->path ? inode->path : "[shmem]");
 }
 
-/* P1, P2, P6: counts against what the page tables and caches hold. */
+/* C1: a counter pair against the number of objects that exist. */
+static void check_pair(struct checker *c, enum vm_stat_item made,
+		       enum vm_stat_item unmade, const char *what,
+		       unsigned long exist)
+{
+	uint64_t m = vm_stat_sum(c->vm, made), u = vm_stat_sum(c->vm, unmade);
+
+	if (m - u != exist)
+		fail(c, "C1 counters: %s %llu - %llu = %lld, but %lu exist",
+		     what, (unsigned long long)m, (unsigned long long)u,
+		     (long long)(m - u), exist);
+}
+
+/* P1, P2, P6: counts against what the page tables and caches hold;
+ * and C1. */
 static void check_pages(struct checker *c)
 {
 	struct objvm *vm = c->vm;
-	unsigned long pfn;
+	unsigned long pfn, tables = 0, cache = 0;
 
 	for (pfn = 0; pfn < vm->nr_frames && !c->failed; pfn++) {
 		struct page *page = pfn_to_page(vm, pfn);
@@ -338,7 +358,9 @@ static void check_pages(struct checker *c)
 
 		if (PageReserved(page) || refs == 0)
 			continue;
+		cache += cached;
 		if (page_test_flag(page, PG_pgtable)) {
+			tables++;
 			if (refs != 1 || maps)
 				fail(c,
 				     "P2 page-table frame %lu: refcount %d "
@@ -356,6 +378,15 @@ static void check_pages(struct checker *c)
 			     pfn, refs, maps + cached, maps,
 			     cached ? " + page cache" : "");
 	}
+	if (c->failed)
+		return;
+	/* Frame 0, the zero page, is never allocated. */
+	check_pair(c, STAT_page_alloc, STAT_page_free, "frames",
+		   vm->nr_frames - 1 - nr_free_pages(vm));
+	check_pair(c, STAT_pgtable_alloc, STAT_pgtable_free,
+		   "page-table frames", tables);
+	check_pair(c, STAT_pagecache_add, STAT_pagecache_remove,
+		   "page-cache pages", cache);
 }
 
 int check_machine(struct objvm *vm, char *buf, size_t len)
