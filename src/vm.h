@@ -72,6 +72,34 @@ void vm_warn(const char *file, int line, const char *cond);
 #define VM_WARN_ON(cond)           ((void)sizeof(cond))
 #endif
 
+/* --- reads that race with stores on purpose -------------------------------
+ *
+ * Writeback copies a dirty page to its store while the page stays mapped
+ * writable, so a task may store into it during the copy (2.6 did the
+ * same, and so does Linux without stable pages): the copy may hold old
+ * and new bytes mixed, and the store, which went through a fault that
+ * dirtied the pte again, is written at the next writeback.  The race is
+ * wanted; these brackets tell ThreadSanitizer to skip the accesses made
+ * between them, and are used around exactly the reads of such a page.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define OBJVM_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define OBJVM_TSAN 1
+#endif
+#endif
+
+#ifdef OBJVM_TSAN
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+#define racy_page_reads_begin() AnnotateIgnoreReadsBegin(__FILE__, __LINE__)
+#define racy_page_reads_end()   AnnotateIgnoreReadsEnd(__FILE__, __LINE__)
+#else
+#define racy_page_reads_begin() ((void)0)
+#define racy_page_reads_end()   ((void)0)
+#endif
+
 /* --- intrusive doubly linked lists --------------------------------------- */
 
 struct list_head {

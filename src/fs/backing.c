@@ -79,9 +79,13 @@ static int memory_write(struct inode *inode, pgoff_t index, const void *src,
 			size_t valid)
 {
 	unsigned char *block, *fresh = NULL;
+	bool zero;
 	int err = 0;
 
-	if (!is_zero(src, valid)) {
+	racy_page_reads_begin(); /* tasks may store meanwhile (vm.h) */
+	zero = is_zero(src, valid);
+	racy_page_reads_end();
+	if (!zero) {
 		fresh = malloc(PAGE_SIZE);
 		if (!fresh)
 			return -ENOMEM;
@@ -100,7 +104,9 @@ static int memory_write(struct inode *inode, pgoff_t index, const void *src,
 		block = fresh;
 		fresh = NULL;
 	}
+	racy_page_reads_begin();
 	memcpy(block, src, valid);
+	racy_page_reads_end();
 	memset(block + valid, 0, PAGE_SIZE - valid);
 	block = NULL;
 out_unlock:
@@ -269,8 +275,10 @@ static int host_write(struct inode *inode, pgoff_t index, const void *src,
 	ssize_t n;
 
 	while (done < valid) {
+		racy_page_reads_begin(); /* tasks may store meanwhile */
 		n = pwrite(inode->host_fd, (const char *)src + done,
 			   valid - done, pos + (off_t)done);
+		racy_page_reads_end();
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)

@@ -282,13 +282,24 @@ int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below)
 	new = vma_alloc(mm);
 	if (!new)
 		return -ENOMEM;
+	/*
+	 * One i_mmap_lock hold: truncate never sees the range uncovered.
+	 * The copy is made under it, and under the anon_vma's lock: other
+	 * tasks' inserts and removals rewrite vma->shared.it (and truncate
+	 * vma->truncate_count) under the first, and links to the neighbours
+	 * on the anon_vma's list under the second.  new makes links of its
+	 * own when it is linked.
+	 */
+	i_mmap_lock_vma(vma);
+	if (vma->anon_vma)
+		vm_lock(&vma->anon_vma->lock);
 	*new = *vma;
+	if (vma->anon_vma)
+		vm_unlock(&vma->anon_vma->lock);
+	memset(&new->shared, 0, sizeof(new->shared));
 	list_init(&new->anon_vma_node);
 	if (new->file)
 		get_file(new->file);
-
-	/* One i_mmap_lock hold: truncate never sees the range uncovered. */
-	i_mmap_lock_vma(vma);
 	if (new_below) {
 		new->end = addr;
 		vma_adjust_locked(vma, addr, vma->end, vma->pgoff + delta);
