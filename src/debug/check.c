@@ -137,7 +137,28 @@ static bool vma_left_apart(const struct vma *prev, const struct vma *vma)
 	       !vma->kept_apart && vma_can_merge(prev, vma);
 }
 
-/* M1, M2, M4 for one mm, and the file VMAs for M3. */
+/* M5 (the maxima): the largest rb_gap below @vma, checked on the way. */
+static uint64_t check_subtree_gap(struct checker *c, struct task *t,
+				  const struct vma *vma)
+{
+	uint64_t max, l, r;
+
+	if (!vma)
+		return 0;
+	l = check_subtree_gap(c, t, RB_LEFT(vma, rb));
+	r = check_subtree_gap(c, t, RB_RIGHT(vma, rb));
+	max = MAX(vma->rb_gap, MAX(l, r));
+	if (vma->rb_subtree_gap != max)
+		fail(c,
+		     "M5 task %d: VMA 0x%llx has subtree gap %#llx, its "
+		     "subtree's largest is %#llx",
+		     t->pid, (unsigned long long)vma->start,
+		     (unsigned long long)vma->rb_subtree_gap,
+		     (unsigned long long)max);
+	return max;
+}
+
+/* M1, M2, M4, M5 for one mm, and the file VMAs for M3. */
 static void check_vmas(struct checker *c, struct task *t)
 {
 	struct mm *mm = t->mm;
@@ -167,8 +188,17 @@ static void check_vmas(struct checker *c, struct task *t)
 		if (vma->mm != mm)
 			fail(c, "M1 task %d: VMA 0x%llx has a foreign mm",
 			     t->pid, (unsigned long long)vma->start);
+		if (vma->rb_gap != vma->start - (prev ? prev->end : 0))
+			fail(c,
+			     "M5 task %d: VMA 0x%llx has gap %#llx below it, "
+			     "rb_gap says %#llx",
+			     t->pid, (unsigned long long)vma->start,
+			     (unsigned long long)(vma->start -
+						  (prev ? prev->end : 0)),
+			     (unsigned long long)vma->rb_gap);
 		prev = vma;
 	}
+	check_subtree_gap(c, t, RB_ROOT(&mm->vmas));
 	/* The limit binds new VMAs only: it may have been lowered since. */
 	if (n != mm->map_count)
 		fail(c, "M1 task %d: %d VMAs, map_count %d", t->pid, n,
