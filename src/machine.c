@@ -29,10 +29,13 @@ static uint64_t vm_thread_id(void)
 #define DEFAULT_MEM (64ULL << 20)
 #define MAX_MEM     (64ULL << 30)
 
+static size_t frame_table_bytes(const struct objvm *vm)
+{
+	return vm->nr_frames * sizeof(struct page);
+}
+
 static int machine_memory(struct objvm *vm, uint64_t bytes)
 {
-	unsigned long i;
-
 	if (!bytes)
 		bytes = DEFAULT_MEM;
 	if (bytes < 16 * PAGE_SIZE || bytes > MAX_MEM || bytes % PAGE_SIZE)
@@ -44,15 +47,19 @@ static int machine_memory(struct objvm *vm, uint64_t bytes)
 		vm->mem = NULL;
 		return -ENOMEM;
 	}
-	vm->pages = calloc(vm->nr_frames, sizeof(struct page));
-	if (!vm->pages)
+	/* Backed lazily, like the frames: the allocator writes a struct
+	 * page only when its frame is first handed out (page/page.h), so
+	 * a big idle machine costs little host memory. */
+	vm->pages = mmap(NULL, frame_table_bytes(vm), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->pages == MAP_FAILED) {
+		vm->pages = NULL;
 		return -ENOMEM;
-	for (i = 0; i < vm->nr_frames; i++) {
-		atomic_init(&vm->pages[i]._mapcount, -1);
-		list_init(&vm->pages[i].lru);
 	}
 	/* Frame 0 is the shared zero page, never freed. */
 	vm->zero_page = &vm->pages[0];
+	atomic_init(&vm->zero_page->_mapcount, -1);
+	list_init(&vm->zero_page->lru);
 	page_set_flag(vm->zero_page, PG_reserved);
 	atomic_store(&vm->zero_page->_refcount, 1);
 	zone_init(vm, 1);
@@ -67,7 +74,8 @@ static void machine_free(struct objvm *vm)
 		zone_destroy(vm);
 	if (vm->mem)
 		munmap(vm->mem, vm->nr_frames << PAGE_SHIFT);
-	free(vm->pages);
+	if (vm->pages)
+		munmap(vm->pages, frame_table_bytes(vm));
 	for (i = 0; i < ARRAY_SIZE(vm->page_waitq); i++) {
 		pthread_mutex_destroy(&vm->page_waitq[i].mutex);
 		pthread_cond_destroy(&vm->page_waitq[i].cond);

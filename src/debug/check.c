@@ -379,10 +379,18 @@ static void check_pair(struct checker *c, enum vm_stat_item made,
 static void check_pages(struct checker *c)
 {
 	struct objvm *vm = c->vm;
-	unsigned long pfn, tables = 0, cache = 0;
+	unsigned long pfn, tables = 0, cache = 0, lo, hi;
 
+	/* Frames never handed out: free, their struct pages unwritten. */
+	zone_untouched(vm, &lo, &hi);
 	for (pfn = 0; pfn < vm->nr_frames && !c->failed; pfn++) {
-		struct page *page = pfn_to_page(vm, pfn);
+		struct page *page;
+
+		if (pfn == lo && hi > lo)
+			pfn = hi;
+		if (pfn >= vm->nr_frames)
+			break;
+		page = pfn_to_page(vm, pfn);
 		int refs = page_count(page), maps = page_mapcount(page);
 		int cached = page_file_mapping(page) != NULL;
 
