@@ -112,6 +112,7 @@ extern const struct side fault_cow_objvm, fault_cow_kernel;
 extern const struct side munmap_objvm, munmap_kernel;
 extern const struct side truncate_objvm, truncate_kernel;
 extern const struct side fork_objvm, fork_kernel;
+extern const struct side mmap_objvm, mmap_kernel;
 
 /* Shrinks per repetition of the truncate figure with @k mappings. */
 unsigned long truncate_iters(long k);

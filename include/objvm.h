@@ -11,6 +11,14 @@
  * Every call may be made from any host thread; one host thread per task
  * at a time is the expected use.  All handles are opaque.
  *
+ * The invariant checker (objvm_check(), and the checks that
+ * OBJVM_CHECK_AT_END and OBJVM_CHECK_EACH_CALL run) stops the world: it
+ * waits until no call is in progress on the machine, holds back new calls
+ * while it looks, and so may be called while other threads drive other
+ * tasks.  Loads and stores that hit the software TLB go on meanwhile (they
+ * change nothing it reads).  A callback given to objvm_maps() runs inside
+ * a call and must not call objvm again.
+ *
  * Errors: calls return 0 (or a count) on success and a negative errno on
  * failure; objvm_errname() turns one into its symbolic name.  A NULL
  * where a buffer, path or result pointer is needed answers -EFAULT, as a

@@ -2,9 +2,14 @@
  * api.c - the public entry points: check the arguments that belong to the
  * system-call layer (descriptors, tasks, access modes), then call inward.
  *
- * Every entry point answers -ESRCH for a task that has exited.  With
- * OBJVM_CHECK_EACH_CALL, each call that changes state ends by running the
- * invariant checker, and a broken invariant aborts with its report.
+ * Every entry point answers -ESRCH for a task that has exited.  Each one
+ * that reads or changes the machine runs between api_enter() and
+ * api_end() (or api_leave()), holding vm->call_lock for reading; the
+ * invariant checker takes it for writing, which stops the world: it waits
+ * for the calls in progress to end and holds back new ones (TLB hits
+ * excepted, see machine.h).  With OBJVM_CHECK_EACH_CALL, each call that
+ * changes state ends by running the checker that way, and a broken
+ * invariant aborts with its report.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +33,38 @@
 			return -ESRCH;                  \
 	} while (0)
 
+/* Runs the checker with every other call held off (LOCK_CALL). */
+static int check_stopped(struct objvm *vm, char *buf, size_t len)
+{
+	int ret;
+
+	vm_write_lock(&vm->call_lock);
+	ret = check_machine(vm, buf, len);
+	vm_rw_unlock(&vm->call_lock);
+	return ret;
+}
+
+/* Begins a call: no checker runs until it ends. */
+static void api_enter(struct objvm *vm)
+{
+	vm_read_lock(&vm->call_lock);
+}
+
+/* Ends a call that changed nothing. */
+static int api_leave(struct objvm *vm, int ret)
+{
+	vm_rw_unlock(&vm->call_lock);
+	return ret;
+}
+
 /* Ends a state-changing call: runs the checker when asked to. */
 static int api_end(struct objvm *vm, int ret)
 {
 	char report[512];
 
+	vm_rw_unlock(&vm->call_lock);
 	if (vm->check == OBJVM_CHECK_EACH_CALL &&
-	    check_machine(vm, report, sizeof(report))) {
+	    check_stopped(vm, report, sizeof(report))) {
 		fprintf(stderr, "objvm: invariant broken: %s\n", report);
 		abort();
 	}
@@ -115,7 +145,7 @@ int objvm_destroy_report(struct objvm *vm, int *wb_err, char *path, size_t len)
 		return 0;
 	}
 	if (vm->check >= OBJVM_CHECK_AT_END &&
-	    check_machine(vm, report, sizeof(report))) {
+	    check_stopped(vm, report, sizeof(report))) {
 		fprintf(stderr, "objvm: invariant broken: %s\n", report);
 		ret = -1;
 	}
@@ -142,21 +172,23 @@ int objvm_destroy(struct objvm *vm)
 
 int objvm_check(struct objvm *vm, char *buf, size_t len)
 {
-	return check_machine(vm, buf, len);
+	return check_stopped(vm, buf, len);
 }
 
 int objvm_sysctl_set(struct objvm *vm, const char *name, const char *value)
 {
 	if (!name || !value)
 		return -EFAULT;
-	return sysctl_set(vm, name, value);
+	api_enter(vm);
+	return api_end(vm, sysctl_set(vm, name, value));
 }
 
 int objvm_sysctl_get(struct objvm *vm, const char *name, char *buf, size_t len)
 {
 	if (!name || !buf)
 		return -EFAULT;
-	return sysctl_get(vm, name, buf, len);
+	api_enter(vm);
+	return api_leave(vm, sysctl_get(vm, name, buf, len));
 }
 
 long objvm_reclaim(struct objvm *vm, unsigned long nr)
@@ -165,7 +197,7 @@ long objvm_reclaim(struct objvm *vm, unsigned long nr)
 
 	if (!vm)
 		return -EFAULT;
-	kswapd_wait_idle(vm);
+	api_enter(vm);
 	n = (long)try_to_free_pages(vm, nr);
 	return api_end(vm, n);
 }
@@ -179,6 +211,7 @@ int objvm_set_kswapd(struct objvm *vm, bool on)
 
 int objvm_drop_caches(struct objvm *vm)
 {
+	api_enter(vm);
 	drop_pagecache(vm);
 	return api_end(vm, 0);
 }
@@ -237,6 +270,7 @@ int objvm_spawn(struct objvm *vm, const struct objvm_cred *cred,
 {
 	static const struct objvm_cred root;
 
+	api_enter(vm);
 	return api_end(vm, task_spawn(vm, cred ? cred : &root,
 				      (struct task **)out));
 }
@@ -246,6 +280,7 @@ int objvm_fork(struct objvm_task *parent, struct objvm_task **child)
 	TASK_ALIVE(parent);
 	if (!child)
 		return -EFAULT;
+	api_enter(T(parent)->vm);
 	return api_end(T(parent)->vm,
 		       task_fork(T(parent), (struct task **)child));
 }
@@ -253,14 +288,21 @@ int objvm_fork(struct objvm_task *parent, struct objvm_task **child)
 int objvm_exit(struct objvm_task *task)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	task_exit(T(task));
 	return api_end(T(task)->vm, 0);
 }
 
 void objvm_task_release(struct objvm_task *task)
 {
-	if (task)
-		task_free(T(task));
+	struct objvm *vm;
+
+	if (!task)
+		return;
+	vm = T(task)->vm;
+	api_enter(vm);
+	task_free(T(task));
+	api_end(vm, 0);
 }
 
 bool objvm_task_alive(const struct objvm_task *task)
@@ -280,6 +322,7 @@ int objvm_open(struct objvm_task *task, const char *path, int flags)
 		return -EFAULT;
 	if ((flags & OBJVM_O_ACCMODE) == OBJVM_O_ACCMODE)
 		return -EINVAL;
+	api_enter(T(task)->vm);
 	err = filp_open(T(task)->vm, path, flags, &file);
 	if (err)
 		return api_end(T(task)->vm, err);
@@ -301,6 +344,7 @@ int objvm_open(struct objvm_task *task, const char *path, int flags)
 int objvm_close(struct objvm_task *task, int fd)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, fd_close(T(task), fd));
 }
 
@@ -309,6 +353,7 @@ int objvm_unlink(struct objvm_task *task, const char *path)
 	TASK_ALIVE(task);
 	if (!path)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, fs_unlink(T(task)->vm, path));
 }
 
@@ -320,9 +365,10 @@ int objvm_ftruncate(struct objvm_task *task, int fd, int64_t size)
 	TASK_ALIVE(task);
 	if (size < 0)
 		return -EINVAL; /* before the descriptor, as do_sys_ftruncate */
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	if ((file->flags & OBJVM_O_ACCMODE) == OBJVM_O_RDONLY)
 		err = -EINVAL;
 	else
@@ -358,9 +404,10 @@ ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
 		return -EFAULT;
 	if (off < 0)
 		return -EINVAL;
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	if (rw_end_overflows(file, true, len, off))
 		ret = -EINVAL;
 	else
@@ -381,14 +428,16 @@ ssize_t objvm_pread(struct objvm_task *task, int fd, void *buf, size_t len,
 		return -EFAULT;
 	if (off < 0)
 		return -EINVAL;
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	if (rw_end_overflows(file, false, len, off))
 		ret = -EINVAL;
 	else
 		ret = file_pread(file, buf, len, off);
 	fput(file);
+	api_leave(T(task)->vm, 0);
 	return ret;
 }
 
@@ -398,9 +447,10 @@ int objvm_fsync(struct objvm_task *task, int fd)
 	int err;
 
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	err = file_fsync(file);
 	fput(file);
 	return api_end(T(task)->vm, err);
@@ -413,12 +463,13 @@ int objvm_fstat(struct objvm_task *task, int fd, struct objvm_stat *st)
 	TASK_ALIVE(task);
 	if (!st)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	st->size = (uint64_t)i_size_read(file->inode);
 	fput(file);
-	return 0;
+	return api_leave(T(task)->vm, 0);
 }
 
 /* --- memory --------------------------------------------------------------- */
@@ -434,16 +485,18 @@ int objvm_mmap(struct objvm_task *task, uint64_t addr, uint64_t len, int prot,
 		return -EFAULT;
 	if ((uint64_t)off & ~PAGE_MASK)
 		return -EINVAL;
+	api_enter(T(task)->vm);
 	if (!(flags & OBJVM_MAP_ANONYMOUS)) {
 		file = fget(T(task), fd);
 		if (!file)
-			return -EBADF;
+			return api_leave(T(task)->vm, -EBADF);
 		if (flags & OBJVM_MAP_HUGETLB) {
 			err = -EINVAL;
 			goto out;
 		}
 	} else if (flags & OBJVM_MAP_HUGETLB) {
-		return -ENOSYS; /* hugetlbfs is not built yet */
+		/* hugetlbfs is not built yet */
+		return api_leave(T(task)->vm, -ENOSYS);
 	}
 	err = -EINVAL;
 	if (flags & OBJVM_MAP_NONLINEAR)
@@ -462,6 +515,7 @@ out:
 int objvm_munmap(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_munmap(T(task)->mm, addr, len));
 }
 
@@ -469,6 +523,7 @@ int objvm_mprotect(struct objvm_task *task, uint64_t addr, uint64_t len,
 		   int prot)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_mprotect(T(task)->mm, addr, len, prot));
 }
 
@@ -479,6 +534,7 @@ int objvm_mremap(struct objvm_task *task, uint64_t old_addr, uint64_t old_len,
 	TASK_ALIVE(task);
 	if (!out_addr)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm,
 		       do_mremap(T(task)->mm, old_addr, old_len, new_len, flags,
 				 new_addr, task_caps(T(task)), out_addr));
@@ -487,6 +543,7 @@ int objvm_mremap(struct objvm_task *task, uint64_t old_addr, uint64_t old_len,
 int objvm_msync(struct objvm_task *task, uint64_t addr, uint64_t len, int flags)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_msync(T(task)->mm, addr, len, flags));
 }
 
@@ -494,12 +551,14 @@ int objvm_madvise(struct objvm_task *task, uint64_t addr, uint64_t len,
 		  int advice)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_madvise(T(task)->mm, addr, len, advice));
 }
 
 int objvm_mlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_mlock(T(task)->mm, addr, len, true,
 					     task_caps(T(task))));
 }
@@ -507,6 +566,7 @@ int objvm_mlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 int objvm_munlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_mlock(T(task)->mm, addr, len, false,
 					     task_caps(T(task))));
 }
@@ -517,13 +577,15 @@ int objvm_mincore(struct objvm_task *task, uint64_t addr, uint64_t len,
 	TASK_ALIVE(task);
 	if (!vec && len)
 		return -EFAULT;
-	return do_mincore(T(task)->mm, addr, len, vec);
+	api_enter(T(task)->vm);
+	return api_leave(T(task)->vm, do_mincore(T(task)->mm, addr, len, vec));
 }
 
 int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr, uint64_t len,
 			   int prot, uint64_t pgoff, int flags, int fd)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm,
 		       do_remap_file_pages(T(task)->mm, addr, len, prot, pgoff,
 					   flags, fd, task_caps(T(task))));
@@ -561,6 +623,7 @@ int objvm_ptes(struct objvm_task *task, uint64_t addr, uint64_t len,
 	pages = (len >> PAGE_SHIFT) + ((len & ~PAGE_MASK) != 0);
 	if (!vec && pages)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	mm = T(task)->mm;
 	vm_read_lock(&mm->mmap_lock);
 	vm_lock(&mm->page_table_lock);
@@ -570,7 +633,7 @@ int objvm_ptes(struct objvm_task *task, uint64_t addr, uint64_t len,
 	}
 	vm_unlock(&mm->page_table_lock);
 	vm_rw_unlock(&mm->mmap_lock);
-	return 0;
+	return api_leave(T(task)->vm, 0);
 }
 
 static int report_vma(struct vma *vma,
@@ -604,6 +667,7 @@ int objvm_maps(struct objvm_task *task,
 	if (!fn)
 		return -EFAULT;
 	mm = T(task)->mm;
+	api_enter(T(task)->vm);
 	vm_read_lock(&mm->mmap_lock);
 	vma_for_each(vma, mm) {
 		ret = report_vma(vma, fn, arg);
@@ -611,21 +675,30 @@ int objvm_maps(struct objvm_task *task,
 			break;
 	}
 	vm_rw_unlock(&mm->mmap_lock);
-	return ret;
+	return api_leave(T(task)->vm, ret);
 }
 
 /* --- access --------------------------------------------------------------- */
 
-/* The OOM killer: a task whose access found no memory is killed. */
+/* After a TLB hit: the checker, when asked for, still runs. */
+static inline int access_hit_end(struct task *t, int ret)
+{
+	if (t->vm->check == OBJVM_CHECK_EACH_CALL) {
+		api_enter(t->vm);
+		return api_end(t->vm, ret);
+	}
+	return ret;
+}
+
+/* Ends a slow access.  The OOM killer: a task whose access found no
+ * memory is killed. */
 static inline int access_end(struct task *t, int ret)
 {
 	if (ret == OBJVM_OOM) {
 		count_event(t->vm, oom_kill);
 		task_exit(t);
 	}
-	if (t->vm->check == OBJVM_CHECK_EACH_CALL)
-		return api_end(t->vm, ret);
-	return ret;
+	return api_end(t->vm, ret);
 }
 
 int objvm_load(struct objvm_task *task, uint64_t addr, void *buf, size_t len,
@@ -636,7 +709,8 @@ int objvm_load(struct objvm_task *task, uint64_t addr, void *buf, size_t len,
 		return -EFAULT;
 	if (access_one_page(addr, len) &&
 	    access_hit(T(task), addr, buf, len, false))
-		return access_end(T(task), 0);
+		return access_hit_end(T(task), 0);
+	api_enter(T(task)->vm);
 	return access_end(T(task), task_access(T(task), addr, buf, len, false,
 					       fault_addr));
 }
@@ -649,7 +723,8 @@ int objvm_store(struct objvm_task *task, uint64_t addr, const void *buf,
 		return -EFAULT;
 	if (access_one_page(addr, len) &&
 	    access_hit(T(task), addr, (void *)buf, len, true))
-		return access_end(T(task), 0);
+		return access_hit_end(T(task), 0);
+	api_enter(T(task)->vm);
 	return access_end(T(task), task_access(T(task), addr, (void *)buf, len,
 					       true, fault_addr));
 }
@@ -658,6 +733,7 @@ int objvm_touch(struct objvm_task *task, uint64_t addr, uint64_t len,
 		bool write, uint64_t *fault_addr)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return access_end(T(task),
 			  task_touch(T(task), addr, len, write, fault_addr));
 }

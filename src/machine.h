@@ -25,6 +25,15 @@ struct objvm {
 	enum objvm_check_level check;
 	uint64_t seed;
 
+	/*
+	 * LOCK_CALL, outermost: every public call that reads or changes the
+	 * machine holds it for reading (api.c); the invariant checker takes
+	 * it for writing, so it looks at a machine where no call is half
+	 * done.  A TLB-hit load or store (access_hit) does not take it: it
+	 * changes nothing the checker reads.
+	 */
+	struct vm_rwlock call_lock;
+
 	/* Physical memory: fixed at creation. */
 	unsigned char *mem; /* nr_frames * PAGE_SIZE bytes, one host map */
 	struct page *pages; /* one per frame, indexed by frame number */

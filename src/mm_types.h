@@ -58,7 +58,11 @@ struct vma {
 	pgoff_t pgoff;       /* file page at start (anon: start >> 12) */
 	struct file *file;   /* NULL for private anonymous memory */
 
-	RB_ENTRY(vma) rb; /* mm->vmas, under mmap_lock */
+	/* Under mmap_lock: the link in mm->vmas, and the gaps that make
+	 * placement O(log n) (M5; Linux 2.6.35+ rb_subtree_gap). */
+	RB_ENTRY(vma) rb;
+	uint64_t rb_gap;         /* start - the previous VMA's end (or 0) */
+	uint64_t rb_subtree_gap; /* the largest rb_gap in this subtree */
 
 	/* Under the file's i_mmap_lock: */
 	union {

@@ -460,8 +460,10 @@ static int host_writepage(struct inode *inode, pgoff_t index, const void *src,
 	if (fd < 0)
 		return fd;
 	while (done < valid) {
+		racy_page_reads_begin(); /* tasks may store meanwhile */
 		n = pwrite(fd, (const char *)src + done, valid - done,
 			   pos + (off_t)done);
+		racy_page_reads_end();
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -52,9 +52,13 @@ static int memory_writepage(struct inode *inode, pgoff_t index, const void *src,
 			    size_t valid)
 {
 	unsigned char *block, *fresh = NULL;
+	bool zero;
 	int err = 0;
 
-	if (!is_zero(src, valid)) {
+	racy_page_reads_begin(); /* tasks may store meanwhile (vm.h) */
+	zero = is_zero(src, valid);
+	racy_page_reads_end();
+	if (!zero) {
 		fresh = malloc(PAGE_SIZE);
 		if (!fresh)
 			return -ENOMEM;
@@ -73,7 +77,9 @@ static int memory_writepage(struct inode *inode, pgoff_t index, const void *src,
 		block = fresh;
 		fresh = NULL;
 	}
+	racy_page_reads_begin();
 	memcpy(block, src, valid);
+	racy_page_reads_end();
 	memset(block + valid, 0, PAGE_SIZE - valid);
 	block = NULL;
 out_unlock:

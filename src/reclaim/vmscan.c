@@ -389,11 +389,17 @@ static void *kswapd(void *arg)
 		rs->busy = true;
 		pthread_mutex_unlock(&rs->mutex);
 		count_event(vm, kswapd_run);
-		/* balance_pgdat: up to the high watermark. */
+		/* balance_pgdat: up to the high watermark.  Each batch holds
+		 * call_lock for reading, as a call does, so that the checker
+		 * (which stops the world) never runs beside it. */
 		while (nr_free_pages(vm) < rs->pages_high) {
 			unsigned long want = rs->pages_high - nr_free_pages(vm);
+			unsigned long got;
 
-			if (!try_to_free_pages(vm, MIN(want, SWAP_CLUSTER_MAX)))
+			vm_read_lock(&vm->call_lock);
+			got = try_to_free_pages(vm, MIN(want, SWAP_CLUSTER_MAX));
+			vm_rw_unlock(&vm->call_lock);
+			if (!got)
 				break;
 		}
 		pthread_mutex_lock(&rs->mutex);

@@ -637,6 +637,47 @@ static void cmd_remap(struct run_ctx *ctx, struct run_task *t,
 					   a->pgoff, flags, fd));
 }
 
+/*
+ * A load longer than one TLB's reach, done as loads of that size in turn
+ * and formatted as the pieces come (hashed, or quoted), so that the bytes
+ * are never held whole.  Each piece faults its pages in order before it
+ * copies, as one load does for its range, so the faults, their order and
+ * the first one that fails are the same; a failing piece fails the load.
+ */
+#define LOAD_PIECE (256 * OBJVM_PAGE_SIZE)
+/* The top of a task's address space (x86-64, the last page excluded): a
+ * load that reaches past it raises SIGSEGV before it faults any page, so
+ * it is left whole. */
+#define LOAD_TOP 0x7ffffffff000ULL
+
+static void load_in_pieces(struct run_task *t, uint64_t addr, uint64_t len,
+			   enum scn_as as, struct result *res)
+{
+	unsigned char *buf = malloc(LOAD_PIECE);
+	struct result_stream s;
+	uint64_t done, n;
+	int rc = 0;
+
+	if (!buf) {
+		result_error(res, "length %" PRIu64 " out of range", len);
+		return;
+	}
+	result_bytes_begin(&s, res, len, as);
+	for (done = 0; done < len && !rc; done += n) {
+		n = len - done < LOAD_PIECE ? len - done : LOAD_PIECE;
+		rc = objvm_load(t->task, addr + done, buf, n, NULL);
+		if (!rc)
+			result_bytes_add(&s, buf, n);
+	}
+	if (rc) {
+		result_bytes_abort(&s);
+		put_access(res, rc);
+	} else {
+		result_bytes_end(&s);
+	}
+	free(buf);
+}
+
 static void cmd_load(struct run_ctx *ctx, struct run_task *t,
 		     const struct scn_cmd *cmd, struct result *res)
 {
@@ -646,6 +687,11 @@ static void cmd_load(struct run_ctx *ctx, struct run_task *t,
 
 	if (!addr_resolve(t, &a->addr, &addr, res))
 		return;
+	if (a->len > LOAD_PIECE && a->len <= BUF_MAX && a->as != SCN_AS_U64 &&
+	    addr <= LOAD_TOP && a->len <= LOAD_TOP - addr) {
+		load_in_pieces(t, addr, a->len, a->as, res);
+		return;
+	}
 	buf = buf_alloc(a->len, res);
 	if (!buf)
 		return;

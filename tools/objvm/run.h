@@ -36,6 +36,12 @@ struct run_map {
 	uint64_t seq;
 };
 
+/* A hash index over the names of one table (tasks.c). */
+struct name_index {
+	size_t *slots; /* position + 1 in the table; 0: empty */
+	size_t cap;    /* a power of two, at least twice the names */
+};
+
 struct run_task {
 	const char *name;
 	struct objvm_task *task;
@@ -45,6 +51,7 @@ struct run_task {
 	struct run_map *maps;
 	size_t nr_maps;
 	char *shown; /* --show: the picture printed last (show.c), or NULL */
+	struct name_index fd_index, map_index;
 };
 
 struct run_ctx {
@@ -53,6 +60,7 @@ struct run_ctx {
 	enum objvm_check_level check;
 	struct run_task **tasks;
 	size_t nr_tasks;
+	struct name_index task_index;
 	uint64_t seq; /* last mapping-name binding */
 	/* objvm diff: the host's vm.mmap_min_addr, given to every machine
 	 * made, so that both sides run with the same setting; or NULL. */
