@@ -27,6 +27,17 @@ static long resident(void)
 	return rss * sysconf(_SC_PAGESIZE);
 }
 
+#if defined(__SANITIZE_THREAD__)
+#define SANITIZER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SANITIZER_TSAN 1
+#endif
+#endif
+#ifndef SANITIZER_TSAN
+#define SANITIZER_TSAN 0
+#endif
+
 static double now(void)
 {
 	struct timespec ts;
@@ -51,9 +62,13 @@ START_TEST(idle_big_machine_is_cheap)
 		      report);
 	grown = resident() - before;
 	took = now() - t0;
-	/* 4,194,304 struct pages would be 235 MB. */
+	/* 4,194,304 struct pages would be 256 MB.  ThreadSanitizer's
+	 * allocator touches (and shadows) the checker's per-frame counts, so
+	 * the bound says nothing there. */
+#if !SANITIZER_TSAN
 	ck_assert_msg(grown < (48L << 20), "16 GiB machine: %ld MB resident",
 		      grown >> 20);
+#endif
 	fprintf(stderr, "16 GiB machine: %ld KB resident, %.3f s\n",
 		grown >> 10, took);
 	ck_assert_int_eq(objvm_destroy(vm), 0);
