@@ -48,8 +48,8 @@ static int mmap_objvm_setup(void **state, long arg)
 	err = ov_machine(64ULL << 20, &s->vm, &s->t);
 	for (i = 0; !err && i < arg; i++)
 		err = objvm_mmap(s->t, 0, BENCH_PAGE, prot_of(i, false),
-				 OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS, -1,
-				 0, &addr);
+				 OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS, -1, 0,
+				 &addr);
 	return err;
 }
 
@@ -63,8 +63,8 @@ static int mmap_objvm_rep(void *state, long arg, struct rep_result *r)
 	t0 = bench_now_ns();
 	for (i = 0; i < MMAPS && !err; i++)
 		err = objvm_mmap(s->t, 0, BENCH_PAGE, prot_of(i, true),
-				 OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS, -1,
-				 0, &s->addr[i]);
+				 OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS, -1, 0,
+				 &s->addr[i]);
 	r->ns = bench_since(t0);
 	ov_window_close(s->vm);
 	r->units = (uint64_t)i;

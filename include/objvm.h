@@ -266,13 +266,13 @@ OBJVM_API int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr,
 
 /* Page states objvm_ptes() reports, one per page. */
 enum objvm_pte_state {
-	OBJVM_PTE_NONE = 0,  /* nothing recorded (no pte, or no VMA) */
-	OBJVM_PTE_READ,      /* present, readable, not writable */
-	OBJVM_PTE_WRITE,     /* present and writable */
-	OBJVM_PTE_ZERO,      /* present: maps the shared zero page */
-	OBJVM_PTE_FILE,      /* a file pte: a nonlinear file offset */
-	OBJVM_PTE_SWAP,      /* a swap entry */
-	OBJVM_PTE_NOACCESS,  /* present without access (PROT_NONE) */
+	OBJVM_PTE_NONE = 0, /* nothing recorded (no pte, or no VMA) */
+	OBJVM_PTE_READ,     /* present, readable, not writable */
+	OBJVM_PTE_WRITE,    /* present and writable */
+	OBJVM_PTE_ZERO,     /* present: maps the shared zero page */
+	OBJVM_PTE_FILE,     /* a file pte: a nonlinear file offset */
+	OBJVM_PTE_SWAP,     /* a swap entry */
+	OBJVM_PTE_NOACCESS, /* present without access (PROT_NONE) */
 };
 
 /* Writes one OBJVM_PTE_* per page of [addr, addr + len) (len rounded up

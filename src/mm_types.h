@@ -53,10 +53,10 @@ struct vm_operations; /* fault/fault.h: how this VMA's pages come in */
 struct vma {
 	struct mm *mm;
 	const struct vm_operations *vm_ops; /* by kind: anon, file, shmem */
-	uint64_t start, end; /* [start, end), page aligned */
-	unsigned long flags; /* VM_* */
-	pgoff_t pgoff;       /* file page at start (anon: start >> 12) */
-	struct file *file;   /* NULL for private anonymous memory */
+	uint64_t start, end;                /* [start, end), page aligned */
+	unsigned long flags;                /* VM_* */
+	pgoff_t pgoff;     /* file page at start (anon: start >> 12) */
+	struct file *file; /* NULL for private anonymous memory */
 
 	/* Under mmap_lock: the link in mm->vmas, and the gaps that make
 	 * placement O(log n) (M5; Linux 2.6.35+ rb_subtree_gap). */

@@ -232,52 +232,52 @@ bool lockdep_held(const void *lock);
  * One block per host thread per machine, written only by its thread and
  * summed on read, so counting never becomes a shared hot spot.
  */
-#define VM_STAT_LIST(X)                                                  \
-	X(fault_anon, "anonymous first-touch faults")                    \
-	X(fault_zero, "read faults that mapped the zero page")           \
-	X(fault_file_minor, "file faults served from the page cache")    \
-	X(fault_file_major, "file faults that read the backing store")   \
-	X(fault_cow, "copy-on-write faults")                             \
-	X(fault_wp, "write faults that only made a pte writable")        \
-	X(fault_sigbus, "faults that raised SIGBUS")                     \
-	X(fault_sigsegv, "faults that raised SIGSEGV")                   \
-	X(fault_oom, "faults that found no memory")                      \
-	X(fault_retry, "faults retried after a racing truncate")         \
-	X(tlb_hit, "software TLB hits")                                  \
-	X(tlb_miss, "software TLB misses")                               \
-	X(tlb_flush_page, "software TLB entries invalidated")            \
-	X(tlb_flush_all, "software TLB full flushes")                    \
-	X(tlb_shootdown_ipi, "shootdowns that made other threads fence") \
-	X(pte_set, "ptes written")                                       \
-	X(pte_zap, "present ptes zapped")                                \
-	X(pgtable_alloc, "page-table pages allocated")                   \
-	X(pgtable_free, "page-table pages freed")                        \
-	X(vma_alloc, "VMAs created")                                     \
-	X(vma_merge, "VMA merges")                                       \
-	X(vma_split, "VMA splits")                                       \
-	X(rmap_vma_visit, "VMAs visited by rmap and truncate walks")     \
-	X(truncate_unmap, "ptes removed by truncate")                    \
-	X(pagecache_add, "pages added to the page cache")                \
-	X(pagecache_remove, "pages removed from the page cache")         \
-	X(page_alloc, "frames allocated")                                \
-	X(page_free, "frames freed")                                     \
-	X(writeback, "pages written back to the backing store")          \
-	X(readpage, "pages read from the backing store")                 \
-	X(fork_pte_copy, "ptes copied by fork")                          \
-	X(remap_pages, "VMA runs remap_file_pages rewrote")              \
+#define VM_STAT_LIST(X)                                                       \
+	X(fault_anon, "anonymous first-touch faults")                         \
+	X(fault_zero, "read faults that mapped the zero page")                \
+	X(fault_file_minor, "file faults served from the page cache")         \
+	X(fault_file_major, "file faults that read the backing store")        \
+	X(fault_cow, "copy-on-write faults")                                  \
+	X(fault_wp, "write faults that only made a pte writable")             \
+	X(fault_sigbus, "faults that raised SIGBUS")                          \
+	X(fault_sigsegv, "faults that raised SIGSEGV")                        \
+	X(fault_oom, "faults that found no memory")                           \
+	X(fault_retry, "faults retried after a racing truncate")              \
+	X(tlb_hit, "software TLB hits")                                       \
+	X(tlb_miss, "software TLB misses")                                    \
+	X(tlb_flush_page, "software TLB entries invalidated")                 \
+	X(tlb_flush_all, "software TLB full flushes")                         \
+	X(tlb_shootdown_ipi, "shootdowns that made other threads fence")      \
+	X(pte_set, "ptes written")                                            \
+	X(pte_zap, "present ptes zapped")                                     \
+	X(pgtable_alloc, "page-table pages allocated")                        \
+	X(pgtable_free, "page-table pages freed")                             \
+	X(vma_alloc, "VMAs created")                                          \
+	X(vma_merge, "VMA merges")                                            \
+	X(vma_split, "VMA splits")                                            \
+	X(rmap_vma_visit, "VMAs visited by rmap and truncate walks")          \
+	X(truncate_unmap, "ptes removed by truncate")                         \
+	X(pagecache_add, "pages added to the page cache")                     \
+	X(pagecache_remove, "pages removed from the page cache")              \
+	X(page_alloc, "frames allocated")                                     \
+	X(page_free, "frames freed")                                          \
+	X(writeback, "pages written back to the backing store")               \
+	X(readpage, "pages read from the backing store")                      \
+	X(fork_pte_copy, "ptes copied by fork")                               \
+	X(remap_pages, "VMA runs remap_file_pages rewrote")                   \
 	X(rmap_step, "VMAs and pte-chain entries reverse-map walks examined") \
-	X(rmap_bytes, "bytes of reverse-map metadata in use")           \
-	X(chain_op, "pte-chain entries added, removed or moved")         \
-	X(nonlinear_scan, "ptes examined by nonlinear cluster scans")    \
-	X(pgscan, "pages reclaim examined on the LRU lists")             \
-	X(pgsteal, "pages reclaim freed")                                \
-	X(pgactivate, "pages moved to the active list")                  \
-	X(pgdeactivate, "pages moved to the inactive list")              \
-	X(pswpout, "pages written to swap")                              \
-	X(pswpin, "pages read back from swap")                           \
-	X(refault, "pages faulted or read back after reclaim evicted them") \
-	X(direct_reclaim, "allocations that had to reclaim first")       \
-	X(kswapd_run, "background reclaimer passes")                     \
+	X(rmap_bytes, "bytes of reverse-map metadata in use")                 \
+	X(chain_op, "pte-chain entries added, removed or moved")              \
+	X(nonlinear_scan, "ptes examined by nonlinear cluster scans")         \
+	X(pgscan, "pages reclaim examined on the LRU lists")                  \
+	X(pgsteal, "pages reclaim freed")                                     \
+	X(pgactivate, "pages moved to the active list")                       \
+	X(pgdeactivate, "pages moved to the inactive list")                   \
+	X(pswpout, "pages written to swap")                                   \
+	X(pswpin, "pages read back from swap")                                \
+	X(refault, "pages faulted or read back after reclaim evicted them")   \
+	X(direct_reclaim, "allocations that had to reclaim first")            \
+	X(kswapd_run, "background reclaimer passes")                          \
 	X(oom_kill, "tasks killed for want of memory")
 
 enum vm_stat_item {

@@ -37,7 +37,7 @@
 
 struct checker {
 	struct objvm *vm;
-	int *ptes; /* per frame: present ptes that map it */
+	int *ptes;               /* per frame: present ptes that map it */
 	unsigned int *swap_ptes; /* per swap slot: swap ptes naming it */
 	char *buf;
 	size_t len;
@@ -98,10 +98,9 @@ static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
 		else if (pte_swap(pte) &&
 			 (!c->swap_ptes || !vma->anon_vma ||
 			  pte_to_swp_slot(pte) >= c->vm->swap->nr_slots))
-			fail(c,
-			     "I4 task %d: swap pte at 0x%llx %s",
-			     pc->t->pid, (unsigned long long)addr,
-			     !c->swap_ptes ? "without swap"
+			fail(c, "I4 task %d: swap pte at 0x%llx %s", pc->t->pid,
+			     (unsigned long long)addr,
+			     !c->swap_ptes    ? "without swap"
 			     : !vma->anon_vma ? "outside anonymous memory"
 					      : "past the swap area");
 		else if (pte_swap(pte))
@@ -432,9 +431,9 @@ static void check_pages(struct checker *c)
 				fail(c,
 				     "P2 %s frame %lu: refcount %d "
 				     "mapcount %d%s",
-				     page_test_flag(page, PG_slab)
-					     ? "pte-chain"
-					     : "page-table",
+				     page_test_flag(page, PG_slab) ? "pte-chain"
+								   : "page-"
+								     "table",
 				     pfn, refs, maps,
 				     PageLRU(page) ? " on an LRU list" : "");
 			continue;
@@ -451,8 +450,9 @@ static void check_pages(struct checker *c)
 			     pfn, refs, maps + cached, maps,
 			     cached ? " + page cache" : "");
 		else if (!PageLRU(page))
-			fail(c, "P5 frame %lu: in use (%d ptes%s) but on no "
-				"LRU list",
+			fail(c,
+			     "P5 frame %lu: in use (%d ptes%s) but on no "
+			     "LRU list",
 			     pfn, maps, cached ? ", cached" : "");
 		else if (vm->rmap == &rmap_ptechain &&
 			 !ptechain_check_page(vm, page, (unsigned long)maps,
@@ -493,8 +493,8 @@ static void check_lru(struct checker *c)
 			struct page *page = list_entry(pos, struct page, lru);
 
 			n++;
-			if (!PageLRU(page) ||
-			    page_test_flag(page, PG_active) != lists[i].active) {
+			if (!PageLRU(page) || page_test_flag(page, PG_active) !=
+						      lists[i].active) {
 				fail(c,
 				     "P5 frame %lu on the %s list has "
 				     "flags %#lx",
@@ -527,8 +527,8 @@ static void count_shmem_slots(struct checker *c)
 		if (inode->backing != BACKING_SHMEM ||
 		    atomic_load(&inode->i_state))
 			continue;
-		while ((n = radix_tree_gang_lookup(&inode->blocks, entries,
-						   idx, first, 16))) {
+		while ((n = radix_tree_gang_lookup(&inode->blocks, entries, idx,
+						   first, 16))) {
 			for (i = 0; i < n; i++) {
 				unsigned long slot =
 					(unsigned long)entries[i] - 1;

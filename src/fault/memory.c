@@ -52,13 +52,13 @@ static void finish_fault(struct mm *mm, uint64_t addr, pte_t *ptep, bool write)
 }
 
 static enum fault_result do_anonymous_page(struct mm *mm, struct vma *vma,
-					   uint64_t addr, pte_t orig,
-					   pgoff_t pgoff, bool write)
+					   uint64_t addr, pte_t *ptep,
+					   pte_t orig, pgoff_t pgoff,
+					   bool write)
 {
 	struct objvm *vm = mm->vm;
 	struct page *page;
 	pte_t prot = vm_page_prot(vma->flags);
-	pte_t *ptep = pte_offset(mm, addr);
 
 	if (!write) {
 		/* Untouched memory reads as the shared zero page. */
@@ -120,8 +120,8 @@ static struct page *cow_copy(struct mm *mm, struct vma *vma, struct page *src)
  * Context: page_table_lock held on entry, dropped on return.
  */
 static enum fault_result do_no_page(struct mm *mm, struct vma *vma,
-				    uint64_t addr, pte_t orig, pgoff_t pgoff,
-				    bool write)
+				    uint64_t addr, pte_t *unused, pte_t orig,
+				    pgoff_t pgoff, bool write)
 {
 	struct address_space *mapping = &vma->file->inode->mapping;
 	struct objvm *vm = mm->vm;
@@ -205,14 +205,15 @@ static enum fault_result do_no_page(struct mm *mm, struct vma *vma,
  * SIGBUS for it (2.6.11 killed the task), and so does objvm.
  */
 static enum fault_result do_file_page(struct mm *mm, struct vma *vma,
-				      uint64_t addr, pte_t pte, bool write)
+				      uint64_t addr, pte_t *ptep, pte_t pte,
+				      bool write)
 {
 	if (!vma_is_nonlinear(vma) || !vma->file) {
 		vm_unlock(&mm->page_table_lock);
 		count_event(mm->vm, fault_sigbus);
 		return VM_FAULT_SIGBUS;
 	}
-	return vma->vm_ops->nopage(mm, vma, addr, pte, pte_to_pgoff(pte),
+	return vma->vm_ops->nopage(mm, vma, addr, ptep, pte, pte_to_pgoff(pte),
 				   write);
 }
 
@@ -374,14 +375,14 @@ static enum fault_result handle_pte_fault(struct mm *mm, struct vma *vma,
 		/* No frame for a table: reclaim one (no lock held) and retry. */
 		vm_unlock(&mm->page_table_lock);
 		return try_to_free_pages(mm->vm, 4) ? VM_FAULT_AGAIN
-						   : VM_FAULT_OOM;
+						    : VM_FAULT_OOM;
 	}
 	pte = pte_read(ptep);
 	if (pte_none(pte))
-		return vma->vm_ops->nopage(mm, vma, addr, pte,
+		return vma->vm_ops->nopage(mm, vma, addr, ptep, pte,
 					   linear_page_index(vma, addr), write);
 	if (pte_file(pte))
-		return do_file_page(mm, vma, addr, pte, write);
+		return do_file_page(mm, vma, addr, ptep, pte, write);
 	if (pte_swap(pte))
 		return do_swap_page(mm, vma, addr, pte, write);
 	if (write && !pte_write(pte))

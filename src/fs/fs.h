@@ -67,8 +67,8 @@ struct address_space {
 
 	/* LOCK_I_MMAP (i_mmap_lock): */
 	struct vm_lock i_mmap_lock;
-	struct itree_root i_mmap;          /* linear VMAs, by pgoff range */
-	struct list_head i_mmap_list;      /* linear VMAs, list schemes */
+	struct itree_root i_mmap;     /* linear VMAs, by pgoff range */
+	struct list_head i_mmap_list; /* linear VMAs, list schemes */
 	unsigned long i_mmap_list_count;
 	struct list_head i_mmap_nonlinear; /* VM_NONLINEAR VMAs */
 	unsigned long i_mmap_writable;     /* VM_SHARED VMAs */

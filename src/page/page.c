@@ -103,7 +103,8 @@ struct page *alloc_user_page(struct objvm *vm, bool zero)
 
 	for (tries = 0;; tries++) {
 		page = alloc_pages(vm, 0, zero);
-		freed = vm->memory_pressure ? vm->memory_pressure(vm, !page) : 0;
+		freed = vm->memory_pressure ? vm->memory_pressure(vm, !page)
+					    : 0;
 		if (page || tries == 3 || (!freed && tries))
 			return page;
 	}

@@ -187,8 +187,8 @@ void unlock_page(struct objvm *vm, struct page *page);
 struct zone {
 	struct vm_lock lock; /* LOCK_ZONE: everything below */
 	struct list_head free_area[MAX_ORDER + 1];
-	unsigned long nr_free[MAX_ORDER + 1]; /* blocks per list */
-	unsigned long nr_free_pages;          /* frames free in all */
+	unsigned long nr_free[MAX_ORDER + 1];     /* blocks per list */
+	unsigned long nr_free_pages;              /* frames free in all */
 	unsigned long untouched_lo, untouched_hi; /* see above */
 };
 

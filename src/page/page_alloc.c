@@ -572,7 +572,7 @@ static void check_stray_buddy(struct zone_check *zc)
 		if (pfn == zone->untouched_lo && zone->untouched_hi > pfn)
 			pfn = zone->untouched_hi - 1; /* unwritten: not read */
 		else if (!test_and_set_seen(zc, pfn) &&
-		    page_test_flag(pfn_to_page(zc->vm, pfn), PG_buddy))
+			 page_test_flag(pfn_to_page(zc->vm, pfn), PG_buddy))
 			zone_fail(zc,
 				  "Z2 zone: pfn %lu has PG_buddy but is "
 				  "in no free block",

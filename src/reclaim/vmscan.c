@@ -113,7 +113,7 @@ static bool page_mapping_inuse(struct page *page)
 	if (page_is_anon(page))
 		return false;
 	mapping = page_file_mapping(page);
-	return mapping && (mapping->i_mmap.count || mapping->i_mmap_list_count ||
+	return mapping && (vm_rmap(mapping->host->vm)->vma_count(mapping) ||
 			   !list_empty(&mapping->i_mmap_nonlinear));
 }
 
@@ -140,7 +140,8 @@ static void refill_inactive(struct objvm *vm, unsigned long nr,
 		bool active = false;
 
 		if (page_is_mapped(page)) {
-			if (!reclaim_mapped || (page_is_anon(page) && !vm->swap))
+			if (!reclaim_mapped ||
+			    (page_is_anon(page) && !vm->swap))
 				active = true;
 			else if (!trylock_page(vm, page))
 				active = true;
@@ -397,7 +398,8 @@ static void *kswapd(void *arg)
 			unsigned long got;
 
 			vm_read_lock(&vm->call_lock);
-			got = try_to_free_pages(vm, MIN(want, SWAP_CLUSTER_MAX));
+			got = try_to_free_pages(vm,
+						MIN(want, SWAP_CLUSTER_MAX));
 			vm_rw_unlock(&vm->call_lock);
 			if (!got)
 				break;

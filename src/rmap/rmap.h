@@ -85,8 +85,7 @@ struct rmap_policy {
 	int (*try_to_unmap)(struct objvm *vm, struct page *page);
 };
 
-extern const struct rmap_policy rmap_objrmap, rmap_objrmap_list,
-	rmap_ptechain;
+extern const struct rmap_policy rmap_objrmap, rmap_objrmap_list, rmap_ptechain;
 
 /* The policy for enum rmap_scheme @scheme. */
 const struct rmap_policy *rmap_policy_of(int scheme);

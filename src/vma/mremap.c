@@ -281,8 +281,9 @@ int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
 	/* A move allocates its new page tables under page_table_lock, where
 	 * it cannot reclaim: reclaim for them now, before mmap_lock (which
 	 * reclaim may need to reach this mm's pages). */
-	reserve_frames(mm->vm, (MIN(old_len, new_len) >> PAGE_SHIFT) /
-					       PTRS_PER_TABLE + 4);
+	reserve_frames(mm->vm,
+		       (MIN(old_len, new_len) >> PAGE_SHIFT) / PTRS_PER_TABLE +
+			       4);
 	vm_write_lock(&mm->mmap_lock);
 	err = mremap_locked(mm, addr, old_len, new_len, flags, new_addr, caps,
 			    out);

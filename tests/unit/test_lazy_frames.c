@@ -118,8 +118,7 @@ START_TEST(untouched_blocks_come_out_highest_first)
 	ck_assert_uint_eq(nr_free_pages(vm), vm->nr_frames - 1);
 	/* Freed blocks go on the list: the last one freed comes out first. */
 	page = alloc_pages(vm, MAX_ORDER, false);
-	ck_assert_uint_eq(page_to_pfn(vm, page),
-			  page_to_pfn(vm, got[n - 1]));
+	ck_assert_uint_eq(page_to_pfn(vm, page), page_to_pfn(vm, got[n - 1]));
 	atomic_store(&page->_refcount, 0);
 	free_pages(vm, page, MAX_ORDER);
 	free(got);
@@ -143,8 +142,8 @@ START_TEST(task_reaches_untouched_blocks)
 	ck_assert_int_eq(objvm_spawn(vm, NULL, &t), 0);
 	ck_assert_int_eq(objvm_mmap(t, 0, len,
 				    OBJVM_PROT_READ | OBJVM_PROT_WRITE,
-				    OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS,
-				    -1, 0, &addr),
+				    OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS, -1,
+				    0, &addr),
 			 0);
 	ck_assert_int_eq(objvm_touch(t, addr, len, true, NULL), 0);
 	zone_untouched(vm, &lo, &hi);

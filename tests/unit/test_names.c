@@ -109,7 +109,8 @@ static double lookup_cost(int n)
 	for (r = 0; r < 3; r++) {
 		s = now();
 		for (i = 0; i < 20000; i++)
-			ck_assert_ptr_nonnull(map_find(t, names[(i * 7919) % n]));
+			ck_assert_ptr_nonnull(
+				map_find(t, names[(i * 7919) % n]));
 		if (now() - s < best)
 			best = now() - s;
 	}

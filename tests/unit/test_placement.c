@@ -21,11 +21,11 @@
 
 #include "harness.h"
 
-#define P       PAGE_SIZE
-#define CAPS    (VM_CAP_SYS_RAWIO | VM_CAP_IPC_LOCK)
-#define PMD     (2UL << 20)
-#define ANON    (OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS)
-#define RW      (OBJVM_PROT_READ | OBJVM_PROT_WRITE)
+#define P    PAGE_SIZE
+#define CAPS (VM_CAP_SYS_RAWIO | VM_CAP_IPC_LOCK)
+#define PMD  (2UL << 20)
+#define ANON (OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS)
+#define RW   (OBJVM_PROT_READ | OBJVM_PROT_WRITE)
 
 static struct objvm *vm;
 static struct objvm_task *task;
@@ -150,8 +150,7 @@ static void compare_once(void)
 	if (!e1)
 		ck_assert_msg(got == want,
 			      "len %#llx hint %#llx: tree %#llx, walk %#llx",
-			      (unsigned long long)len,
-			      (unsigned long long)hint,
+			      (unsigned long long)len, (unsigned long long)hint,
 			      (unsigned long long)got,
 			      (unsigned long long)want);
 }
@@ -185,14 +184,14 @@ START_TEST(full_window_reaches_the_floor)
 	ck_assert_int_eq(do_mmap(mm, 0x10000, mm->mmap_base - 0x10000, RW,
 				 ANON | OBJVM_MAP_FIXED, NULL, 0, CAPS, &out),
 			 0);
-	ck_assert_int_eq(get_unmapped_area(mm, NULL, 0, 0xf000, 0, false,
-					   CAPS, &out),
+	ck_assert_int_eq(get_unmapped_area(mm, NULL, 0, 0xf000, 0, false, CAPS,
+					   &out),
 			 0);
 	ck_assert_int_eq(ref_place(0, 0xf000, &want), 0);
 	ck_assert_uint_eq(out, want);
 	ck_assert_uint_eq(out, 0x1000); /* from the second page */
-	ck_assert_int_eq(get_unmapped_area(mm, NULL, 0, 0x10000, 0, false,
-					   CAPS, &out),
+	ck_assert_int_eq(get_unmapped_area(mm, NULL, 0, 0x10000, 0, false, CAPS,
+					   &out),
 			 -ENOMEM);
 	ck_assert_int_eq(ref_place(0, 0x10000, &want), -ENOMEM);
 }
@@ -204,8 +203,7 @@ START_TEST(corrupt_gap_is_caught)
 	char report[512];
 	struct vma *vma;
 
-	ck_assert_int_eq(do_mmap(mm, 0, 4 * P, RW, ANON, NULL, 0, CAPS, &a),
-			 0);
+	ck_assert_int_eq(do_mmap(mm, 0, 4 * P, RW, ANON, NULL, 0, CAPS, &a), 0);
 	ck_assert_int_eq(do_mmap(mm, 0, 4 * P, OBJVM_PROT_READ, ANON, NULL, 0,
 				 CAPS, &b),
 			 0);
@@ -258,9 +256,11 @@ static void comb(uint64_t from, int count)
 	int i;
 
 	for (i = 0; i < count; i++)
-		ck_assert_int_eq(do_mmap(mm, mm->mmap_base - from - 2 * P * (uint64_t)(i + 1),
-					 P, RW, ANON | OBJVM_MAP_FIXED, NULL,
-					 0, CAPS, &out),
+		ck_assert_int_eq(do_mmap(mm,
+					 mm->mmap_base - from -
+						 2 * P * (uint64_t)(i + 1),
+					 P, RW, ANON | OBJVM_MAP_FIXED, NULL, 0,
+					 CAPS, &out),
 				 0);
 }
 

@@ -36,7 +36,7 @@
 #define FILE_PAGES 32
 #define NR_WORKERS 4
 #define NR_MAPS    3
-#define SLOT(w)    ((uint64_t)(w) * 64) /* each writer's word in a page */
+#define SLOT(w)    ((uint64_t)(w)*64) /* each writer's word in a page */
 
 static const char *const paths[NR_FILES] = {"/s0", "/s1"};
 
@@ -73,8 +73,8 @@ static uint64_t encode(unsigned int w, int file, unsigned int page,
 	       (uint64_t)page << 40 | (seq & 0xffffffffffULL);
 }
 
-static void bad(struct worker *w, const char *what, int file,
-		unsigned int page, uint64_t got)
+static void bad(struct worker *w, const char *what, int file, unsigned int page,
+		uint64_t got)
 {
 	if (!w->bad++)
 		snprintf(w->why, sizeof(w->why),
@@ -280,9 +280,9 @@ static void setup(struct objvm *vm, struct worker *w, unsigned int id)
 		w->fd[i] = objvm_open(w->task, paths[i],
 				      OBJVM_O_RDWR | OBJVM_O_CREAT);
 		ck_assert_int_ge(w->fd[i], 0);
-		ck_assert_int_eq(
-			objvm_ftruncate(w->task, w->fd[i], FILE_PAGES * PAGE),
-			0);
+		ck_assert_int_eq(objvm_ftruncate(w->task, w->fd[i],
+						 FILE_PAGES * PAGE),
+				 0);
 	}
 	for (i = 0; i < NR_MAPS; i++)
 		w->map[i].file = -1;
@@ -304,14 +304,16 @@ static void verify_files(struct worker *ws)
 
 		for (f = 0; f < NR_FILES; f++) {
 			for (p = 0; p < FILE_PAGES; p++) {
-				ck_assert_int_eq(objvm_pread(w->task, w->fd[f],
-							     &got, sizeof(got),
-							     (int64_t)(p * PAGE +
-								       SLOT(i))),
-						 sizeof(got));
+				ck_assert_int_eq(
+					objvm_pread(
+						w->task, w->fd[f], &got,
+						sizeof(got),
+						(int64_t)(p * PAGE + SLOT(i))),
+					sizeof(got));
 				if (got && got != w->latest[f][p])
-					bad(w, "pread saw a value not last "
-					       "stored",
+					bad(w,
+					    "pread saw a value not last "
+					    "stored",
 					    (int)f, p, got);
 			}
 		}
@@ -342,8 +344,7 @@ static void run(enum objvm_check_level level, bool check_thread)
 	for (i = 0; i < NR_WORKERS; i++)
 		setup(vm, &ws[i], i);
 	for (i = 0; i < NR_WORKERS; i++)
-		ck_assert_int_eq(pthread_create(&th[i], NULL, work, &ws[i]),
-				 0);
+		ck_assert_int_eq(pthread_create(&th[i], NULL, work, &ws[i]), 0);
 	if (check_thread)
 		ck_assert_int_eq(pthread_create(&ct, NULL, checker, vm), 0);
 	while (now() - t0 < stress_seconds())

@@ -179,7 +179,8 @@ static int apply_env_sysctls(struct objvm *vm, struct result *res)
 		char *eq = strchr(item, '=');
 
 		if (!eq) {
-			result_error(res, "OBJVM_SYSCTL: '%s' is not NAME=VALUE",
+			result_error(res,
+				     "OBJVM_SYSCTL: '%s' is not NAME=VALUE",
 				     item);
 			return -1;
 		}
@@ -648,7 +649,7 @@ static void cmd_remap(struct run_ctx *ctx, struct run_task *t,
 /* The top of a task's address space (x86-64, the last page excluded): a
  * load that reaches past it raises SIGSEGV before it faults any page, so
  * it is left whole. */
-#define LOAD_TOP 0x7ffffffff000ULL
+#define LOAD_TOP   0x7ffffffff000ULL
 
 static void load_in_pieces(struct run_task *t, uint64_t addr, uint64_t len,
 			   enum scn_as as, struct result *res)

@@ -1229,7 +1229,8 @@ static void oracle_json(const struct scn_script *script,
 		const struct oracle_line *l = &res->lines[i];
 		bool ok = (l->flags & ORACLE_SKIP) ||
 			  (!(l->flags & ORACLE_FAILED) &&
-			   (!cmd->expect || result_matches(l->text, cmd->expect)));
+			   (!cmd->expect ||
+			    result_matches(l->text, cmd->expect)));
 
 		json_command(&j, cmd->line, cmd->text, l->text, cmd->expect,
 			     ok);

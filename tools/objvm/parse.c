@@ -647,7 +647,8 @@ static int parse_pattern(struct parser *p, const struct tok *t,
 			    out->len);
 	if (out->len > SCN_DATA_MAX)
 		return perr(p, arg,
-			    "pattern length %" PRIu64 " is over the limit of 1G",
+			    "pattern length %" PRIu64 " is over the limit of "
+						      "1G",
 			    out->len);
 	out->kind = SCN_DATA_PATTERN;
 	return 0;

@@ -132,8 +132,8 @@ static void quote_bytes(struct result *r, const unsigned char *buf, size_t len)
 	result_printf(r, "\"");
 }
 
-void result_bytes_begin(struct result_stream *s, struct result *r,
-			uint64_t len, enum scn_as as)
+void result_bytes_begin(struct result_stream *s, struct result *r, uint64_t len,
+			enum scn_as as)
 {
 	s->r = r;
 	s->start = r->len;

@@ -63,8 +63,8 @@ struct result_stream {
 	size_t start; /* r->len at begin */
 };
 
-void result_bytes_begin(struct result_stream *s, struct result *r,
-			uint64_t len, enum scn_as as);
+void result_bytes_begin(struct result_stream *s, struct result *r, uint64_t len,
+			enum scn_as as);
 void result_bytes_add(struct result_stream *s, const unsigned char *buf,
 		      size_t n);
 void result_bytes_end(struct result_stream *s);

@@ -70,8 +70,9 @@ static bool run_command(struct run_ctx *ctx, const struct scn_cmd *cmd,
 		commands[cmd->verb].handler(ctx, t, cmd, res);
 	}
 	if (json) {
-		bool ok = !res->failed &&
-			  (!cmd->expect || result_matches(res->buf, cmd->expect));
+		bool ok =
+			!res->failed &&
+			(!cmd->expect || result_matches(res->buf, cmd->expect));
 
 		json_command(json, cmd->line, cmd->text, res->buf, cmd->expect,
 			     ok);
@@ -211,8 +212,7 @@ static int run_options(int argc, char **argv, enum objvm_check_level *check)
 		}
 	}
 	if (show && json) {
-		fputs("objvm run: --show is for the text transcript\n",
-		      stderr);
+		fputs("objvm run: --show is for the text transcript\n", stderr);
 		return -1;
 	}
 	return nr;

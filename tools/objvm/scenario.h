@@ -35,8 +35,8 @@
 #define SCN_DATA_MAX   (1ULL << 30) /* the longest DATA operand */
 /* machine mem=: what objvm_create() accepts (src/machine.c; test_parse
  * checks that the two agree). */
-#define SCN_MEM_MIN (64ULL << 10)
-#define SCN_MEM_MAX (64ULL << 30)
+#define SCN_MEM_MIN    (64ULL << 10)
+#define SCN_MEM_MAX    (64ULL << 30)
 
 /* Whether a command is machine-wide or written `T: verb ...`. */
 enum scn_scope {
@@ -107,7 +107,7 @@ enum scn_scope {
 	  "create task C with a copy-on-write copy of this task")              \
 	X(EXIT, exit, SCN_TASK, "",                                            \
 	  "release the task's address space and descriptors")                  \
-	X(MAPS, maps, SCN_TASK, "", "list the task's VMAs")                  \
+	X(MAPS, maps, SCN_TASK, "", "list the task's VMAs")                    \
 	X(PTES, ptes, SCN_TASK, "ADDR LEN",                                    \
 	  "print one character per page: the state of its pte (objvm only)")
 
@@ -324,7 +324,7 @@ struct scn_cmd {
 	enum scn_verb verb;
 	const char *task;   /* T of `T: verb`; NULL for SCN_GLOBAL verbs */
 	const char *expect; /* text after `=>`, blanks trimmed; NULL if none */
-	const char *text;   /* the command as written, without `=>` or comment */
+	const char *text; /* the command as written, without `=>` or comment */
 	union {
 		struct scn_machine machine;
 		struct scn_sysctl sysctl;

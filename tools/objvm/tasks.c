@@ -134,8 +134,8 @@ struct run_task *task_find(const struct run_ctx *ctx, const char *name)
 {
 	/* The index is a cache of the table: finding may build it. */
 	struct run_ctx *c = (struct run_ctx *)ctx;
-	long i = index_find(&c->task_index, c->tasks, c->nr_tasks,
-			    task_name_at, name);
+	long i = index_find(&c->task_index, c->tasks, c->nr_tasks, task_name_at,
+			    name);
 
 	return i < 0 ? NULL : c->tasks[i];
 }
@@ -235,8 +235,8 @@ void fd_bind(struct run_task *t, const char *name, int fd)
 const struct run_map *map_find(const struct run_task *t, const char *name)
 {
 	struct run_task *tt = (struct run_task *)t; /* the index is a cache */
-	long i = index_find(&tt->map_index, tt->maps, tt->nr_maps,
-			    map_name_at, name);
+	long i = index_find(&tt->map_index, tt->maps, tt->nr_maps, map_name_at,
+			    name);
 
 	return i < 0 ? NULL : &tt->maps[i];
 }
