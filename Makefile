@@ -10,6 +10,9 @@
 #   make soak       objvm diff over SEEDS=A-B generated scenarios (1-10000)
 #   make fuzz       libFuzzer on scenarios for FUZZ_TIME seconds (60)
 #   make format     clang-format every C file in place
+#   make install    PREFIX=/usr/local DESTDIR=: objvm, its manual, the
+#                   headers, libobjvm (static and shared) and objvm.pc
+#   make uninstall  remove what make install put there
 #
 # Sources are found by wildcard: a new .c under src/ joins the library, a
 # new tests/unit/test_*.c becomes a test program, a new .ovs under
@@ -21,15 +24,32 @@ OBJVM_DEBUG ?= 1
 OPT ?= -O2
 SAN ?=
 
+# The objvm command also writes JSON (tools/objvm/json.c).
+JSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
+JSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter
 ifeq ($(CI),true)
 WARN += -Werror
 endif
 CFLAGS := -std=gnu11 $(OPT) -g $(WARN) -fvisibility=hidden -fPIC -pthread \
-	-DOBJVM_DEBUG=$(OBJVM_DEBUG) -Iinclude -Isrc $(SAN) $(EXTRA_CFLAGS)
+	-DOBJVM_DEBUG=$(OBJVM_DEBUG) -Iinclude -Isrc $(JSON_CFLAGS) $(SAN) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(SAN) $(EXTRA_LDFLAGS)
 LIBS := -lbsd
+
+VERSION := $(shell sed -n 's/^\#define OBJVM_VERSION_STRING "\(.*\)"/\1/p' \
+	include/objvm/version.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME := libobjvm.so.$(SOMAJOR)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 LIB_SRC := $(sort $(shell find src -name '*.c'))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
@@ -40,9 +60,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
 .PHONY: all deps demo check test sanitize tsan bench man format format-check \
-	clean soak fuzz
+	clean soak fuzz install uninstall examples
 
-all: deps $(B)/libobjvm.a $(B)/libobjvm.so $(B)/objvm
+all: deps $(B)/libobjvm.a $(B)/libobjvm.so $(B)/$(SONAME) $(B)/objvm
 
 deps:
 	@scripts/deps build
@@ -55,11 +75,17 @@ $(B)/libobjvm.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/libobjvm.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libobjvm.so.0 $(LDFLAGS) -o $@ $^ $(LIBS)
+# The shared library is libobjvm.so.VERSION, with the links the loader
+# (SONAME) and the linker (-lobjvm) look for, in the build tree too.
+$(B)/libobjvm.so.$(VERSION): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/$(SONAME) $(B)/libobjvm.so: $(B)/libobjvm.so.$(VERSION)
+	ln -sf libobjvm.so.$(VERSION) $@
+
 
 $(B)/objvm: $(CLI_OBJ) $(B)/libobjvm.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libobjvm.a $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libobjvm.a $(LIBS) $(JSON_LIBS)
 
 # Unit tests use Check; they may include a module's .c to reach statics.
 $(B)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(B)/libobjvm.a
@@ -108,7 +134,7 @@ soak: all
 
 FUZZ_B := build-fuzz
 FUZZ_TIME ?= 60
-FUZZ_CLI := parse result commands tasks run
+FUZZ_CLI := parse hostdir result commands tasks run show json
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
@@ -126,13 +152,51 @@ $(B)/fuzz_replay: fuzz/replay.c fuzz/fuzz_scenario.c $(B)/libobjvm.a \
 		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o)
 	$(CC) $(CFLAGS) -Itools/objvm -o $@ fuzz/replay.c fuzz/fuzz_scenario.c \
 		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o) $(B)/libobjvm.a \
-		$(LDFLAGS) $(LIBS)
+		$(LDFLAGS) $(LIBS) $(JSON_LIBS)
 
 $(B)/fuzz_scenario: fuzz/fuzz_scenario.c $(B)/libobjvm.a \
 		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itools/objvm -o $@ $< \
 		$(FUZZ_CLI:%=$(B)/tools/objvm/%.o) $(B)/libobjvm.a \
-		$(LDFLAGS) $(LIBS)
+		$(LDFLAGS) $(LIBS) $(JSON_LIBS)
+
+# The embedding example, built against the build tree.
+examples: $(B)/examples/embed
+
+$(B)/examples/embed: examples/embed.c $(B)/libobjvm.a
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(OPT) $(WARN) -Iinclude -o $@ $< $(B)/libobjvm.a \
+		$(LIBS) -pthread
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/objvm $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(B)/objvm $(DESTDIR)$(BINDIR)/objvm
+	install -m 644 include/objvm.h $(DESTDIR)$(INCLUDEDIR)/objvm.h
+	install -m 644 include/objvm/version.h \
+		$(DESTDIR)$(INCLUDEDIR)/objvm/version.h
+	install -m 644 $(B)/libobjvm.a $(DESTDIR)$(LIBDIR)/libobjvm.a
+	install -m 755 $(B)/libobjvm.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/libobjvm.so.$(VERSION)
+	ln -sf libobjvm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf libobjvm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libobjvm.so
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		objvm.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/objvm.pc
+	if command -v scdoc >/dev/null; then \
+		scdoc < docs/objvm.1.scd > $(DESTDIR)$(MANDIR)/man1/objvm.1; \
+	else echo "make install: no scdoc, objvm.1 not installed" >&2; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/objvm $(DESTDIR)$(INCLUDEDIR)/objvm.h \
+		$(DESTDIR)$(INCLUDEDIR)/objvm/version.h \
+		$(DESTDIR)$(LIBDIR)/libobjvm.a \
+		$(DESTDIR)$(LIBDIR)/libobjvm.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libobjvm.so \
+		$(DESTDIR)$(PKGCONFIGDIR)/objvm.pc \
+		$(DESTDIR)$(MANDIR)/man1/objvm.1
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/objvm 2>/dev/null
 
 man: $(B)/objvm.1
 

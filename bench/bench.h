@@ -37,6 +37,7 @@ struct rep_result {
 	uint64_t ns;     /* time spent in the timed part */
 	uint64_t units;  /* how many units the timed part covered */
 	uint64_t minflt; /* host minor faults taken in the timed part */
+	uint64_t gauge;  /* the figure's gauge, read by the rep (see below) */
 };
 
 /* One side of a figure.  Every function returns 0 or a negative errno. */
@@ -54,6 +55,16 @@ struct figure {
 	bool counts_per_unit; /* print counters per unit, not per rep */
 	const struct side *objvm, *kernel;
 	const char *counts[BENCH_MAX_COUNTS]; /* objvm counters to print */
+	/* Optional.  labels: the two sides' names when the baseline is not
+	 * the live kernel but objvm under another policy (default "objvm",
+	 * "kernel"); per: two of the counts printed as a quotient
+	 * (per[0] / per[1], e.g. rmap steps per reclaimed page); gauge: the
+	 * name of a value each side's rep reads itself into
+	 * rep_result.gauge (a level such as a peak, not a difference),
+	 * printed for both sides, the largest over the repetitions. */
+	const char *labels[2];
+	const char *per[2];
+	const char *gauge;
 };
 
 static inline uint64_t bench_now_ns(void)
@@ -112,7 +123,15 @@ extern const struct side fault_cow_objvm, fault_cow_kernel;
 extern const struct side munmap_objvm, munmap_kernel;
 extern const struct side truncate_objvm, truncate_kernel;
 extern const struct side fork_objvm, fork_kernel;
+extern const struct side mmap_objvm, mmap_kernel;
+extern const struct side reclaim_clean_objvm, reclaim_clean_kernel;
 /* objvm against objvm: one reverse-map scheme against another. */
+extern const struct side rmap_test_lin_objrmap, rmap_test_lin_list,
+	rmap_test_lin_ptechain;
+extern const struct side rmap_test_rnd_objrmap, rmap_test_rnd_list,
+	rmap_test_rnd_ptechain;
+extern const struct side rmap_fork_objrmap, rmap_fork_list,
+	rmap_fork_ptechain;
 extern const struct side rmap_share_objrmap, rmap_share_list,
 	rmap_share_ptechain;
 

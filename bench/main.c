@@ -7,6 +7,9 @@
  *
  *   bench NAME objvm=VALUE kernel=VALUE ratio=VALUE UNITS=N COUNTER=N ...
  *
+ * (a figure whose baseline is objvm under another policy names its two
+ * sides instead: objrmap=VALUE ptechain=VALUE),
+ *
  * where VALUE is the median over REPS repetitions (default 11, or
  * BENCH_REPS), ratio is kernel / objvm (above 1: objvm is cheaper), UNITS
  * says what one repetition covered, and the counters are objvm's event
@@ -34,6 +37,29 @@
 
 #define MAX_REPS     31
 #define DEFAULT_REPS 11
+
+#define RMAP_COUNTS {"pgsteal", "rmap_step", "chain_op", "pgscan"}
+#define RMAP_FIGURE(base, suffix, scale_, arg_, unit, side, label, bside,   \
+		    blabel)                                                 \
+	{.name = base "_" label suffix,                                     \
+	 .scale = scale_,                                                   \
+	 .arg = arg_,                                                       \
+	 .unit_key = unit,                                                  \
+	 .objvm = &side,                                                    \
+	 .kernel = &bside,                                                  \
+	 .counts = RMAP_COUNTS,                                             \
+	 .labels = {label, blabel},                                         \
+	 .per = {"rmap_step", "pgsteal"},                                   \
+	 .gauge = "rmap_bytes_peak"}
+/* objrmap and objrmap-list against ptechain, and ptechain against
+ * objrmap (so that ptechain's own counts are printed too). */
+#define RMAP_FIGURES(base, suffix, scale, arg, unit, sides)                 \
+	RMAP_FIGURE(base, suffix, scale, arg, unit, sides##_objrmap,        \
+		    "objrmap", sides##_ptechain, "ptechain"),               \
+	RMAP_FIGURE(base, suffix, scale, arg, unit, sides##_list, "list",   \
+		    sides##_ptechain, "ptechain"),                          \
+	RMAP_FIGURE(base, suffix, scale, arg, unit, sides##_ptechain,       \
+		    "ptechain", sides##_objrmap, "objrmap")
 
 static const struct figure figures[] = {
 	{"tlb_hit_load_ns",
@@ -116,31 +142,44 @@ static const struct figure figures[] = {
 	 &fork_objvm,
 	 &fork_kernel,
 	 {"fork_pte_copy", "pgtable_alloc", "vma_alloc"}},
-	/* The "kernel" side of these is objvm under the baseline scheme. */
-	{"rmap_share_objrmap_ns",
+	{"mmap_v1000_ns",
 	 1,
-	 4096,
+	 1000,
+	 "mmaps",
+	 true,
+	 &mmap_objvm,
+	 &mmap_kernel,
+	 {"vma_alloc", "vma_merge"}},
+	{"mmap_v10000_ns",
+	 1,
+	 10000,
+	 "mmaps",
+	 true,
+	 &mmap_objvm,
+	 &mmap_kernel,
+	 {"vma_alloc", "vma_merge"}},
+	{"mmap_v60000_ns",
+	 1,
+	 60000,
+	 "mmaps",
+	 true,
+	 &mmap_objvm,
+	 &mmap_kernel,
+	 {"vma_alloc", "vma_merge"}},
+	{"reclaim_clean_ns",
+	 1,
+	 65536,
 	 "pages",
 	 false,
-	 &rmap_share_objrmap,
-	 &rmap_share_ptechain,
-	 {"pgsteal", "rmap_step", "chain_op", "pgscan"}},
-	{"rmap_share_list_ns",
-	 1,
-	 4096,
-	 "pages",
-	 false,
-	 &rmap_share_list,
-	 &rmap_share_ptechain,
-	 {"pgsteal", "rmap_step", "chain_op", "pgscan"}},
-	{"rmap_share_ptechain_ns",
-	 1,
-	 4096,
-	 "pages",
-	 false,
-	 &rmap_share_ptechain,
-	 &rmap_share_objrmap,
-	 {"pgsteal", "rmap_step", "chain_op", "pgscan"}},
+	 &reclaim_clean_objvm,
+	 &reclaim_clean_kernel,
+	 {"pgsteal", "pgscan", "rmap_step"}},
+	/* The reverse-map schemes, each against a baseline scheme: both sides
+	 * are objvm (the baseline runs in the second process). */
+	RMAP_FIGURES("rmap_test_lin", "_us", 1e3, 0, "touches", rmap_test_lin),
+	RMAP_FIGURES("rmap_test_rnd", "_us", 1e3, 0, "touches", rmap_test_rnd),
+	RMAP_FIGURES("rmap_fork", "_us", 1e3, 0, "forks", rmap_fork),
+	RMAP_FIGURES("rmap_share", "_ns", 1, 4096, "pages", rmap_share),
 };
 
 #define NR_FIGURES (sizeof(figures) / sizeof(figures[0]))
@@ -156,6 +195,7 @@ struct fig_result {
 	uint64_t counts[BENCH_MAX_COUNTS]; /* totals of the last repetition */
 	bool counts_stable;           /* every repetition had the same counts */
 	uint64_t ov_minflt, k_minflt; /* of the last repetition */
+	uint64_t ov_gauge, k_gauge;   /* the largest of the repetitions */
 };
 
 static struct fig_result results[NR_FIGURES];
@@ -364,6 +404,10 @@ static void run_figure(size_t i, unsigned int reps)
 		res->units = ro.units;
 		res->ov_minflt = ro.minflt;
 		res->k_minflt = rk.minflt;
+		if (ro.gauge > res->ov_gauge)
+			res->ov_gauge = ro.gauge;
+		if (rk.gauge > res->k_gauge)
+			res->k_gauge = rk.gauge;
 	}
 	res->err = err;
 	kcall(i, KOP_TEARDOWN, NULL);
@@ -400,15 +444,51 @@ static void print_count(FILE *out, const struct figure *f,
 			(unsigned long long)(res->counts[c] / div));
 }
 
+static const char *side_label(const struct figure *f, int side)
+{
+	if (f->labels[side])
+		return f->labels[side];
+	return side ? "kernel" : "objvm";
+}
+
+/* The index in f->counts of the counter @name, or -1. */
+static int count_index(const struct figure *f, const char *name)
+{
+	int c;
+
+	for (c = 0; c < BENCH_MAX_COUNTS && f->counts[c]; c++)
+		if (strcmp(f->counts[c], name) == 0)
+			return c;
+	return -1;
+}
+
+/* The quotient f->per[0] / f->per[1] of the last repetition's counts. */
+static bool per_value(const struct figure *f, const struct fig_result *res,
+		      double *v)
+{
+	int a, b;
+
+	if (!f->per[0])
+		return false;
+	a = count_index(f, f->per[0]);
+	b = count_index(f, f->per[1]);
+	if (a < 0 || b < 0 || !res->counts[b])
+		return false;
+	*v = (double)res->counts[a] / (double)res->counts[b];
+	return true;
+}
+
 static void print_figure(size_t i)
 {
 	const struct figure *f = &figures[i];
 	const struct fig_result *res = &results[i];
 	char ov[32], kv[32], ratio[32];
 	unsigned int c;
+	double per;
 
 	if (res->err) {
-		printf("bench %s failed: %s side: %s\n", f->name, res->err_side,
+		printf("bench %s failed: %s side: %s\n", f->name,
+		       side_label(f, strcmp(res->err_side, "objvm") != 0),
 		       objvm_errname(res->err));
 		fflush(stdout);
 		return;
@@ -419,12 +499,19 @@ static void print_figure(size_t i)
 		snprintf(ratio, sizeof(ratio), "%.3g", res->ratio);
 	else
 		fmt_value(ratio, sizeof(ratio), res->ratio);
-	printf("bench %s objvm=%s kernel=%s ratio=%s %s=%llu", f->name, ov, kv,
-	       ratio, f->unit_key, (unsigned long long)res->units);
+	printf("bench %s %s=%s %s=%s ratio=%s %s=%llu", f->name,
+	       side_label(f, 0), ov, side_label(f, 1), kv, ratio, f->unit_key,
+	       (unsigned long long)res->units);
 	for (c = 0; c < BENCH_MAX_COUNTS && f->counts[c]; c++) {
 		printf(" %s=", f->counts[c]);
 		print_count(stdout, f, res, c);
 	}
+	if (per_value(f, res, &per))
+		printf(" %s/%s=%.2f", f->per[0], f->per[1], per);
+	if (f->gauge)
+		printf(" %s=%llu %s_%s=%llu", f->gauge,
+		       (unsigned long long)res->ov_gauge, side_label(f, 1),
+		       f->gauge, (unsigned long long)res->k_gauge);
 	printf(" host_minflt=%llu kernel_minflt=%llu",
 	       (unsigned long long)res->ov_minflt,
 	       (unsigned long long)res->k_minflt);
@@ -556,6 +643,7 @@ static void json_figure(FILE *out, size_t i, bool last)
 	const struct figure *f = &figures[i];
 	const struct fig_result *res = &results[i];
 	unsigned int c;
+	double per;
 
 	fprintf(out, "    {\"name\": \"%s\", ", f->name);
 	if (res->err) {
@@ -565,6 +653,9 @@ static void json_figure(FILE *out, size_t i, bool last)
 	}
 	fprintf(out, "\"objvm\": %.6g, \"kernel\": %.6g, \"ratio\": %.4g, ",
 		res->ov_med, res->k_med, res->ratio);
+	if (f->labels[0])
+		fprintf(out, "\"labels\": [\"%s\", \"%s\"], ", f->labels[0],
+			f->labels[1]);
 	fprintf(out, "\"%s\": %llu, \"counts_per\": \"%s\", \"counts\": {",
 		f->unit_key, (unsigned long long)res->units,
 		f->counts_per_unit ? "unit" : "repetition");
@@ -572,7 +663,14 @@ static void json_figure(FILE *out, size_t i, bool last)
 		fprintf(out, "%s\"%s\": ", c ? ", " : "", f->counts[c]);
 		print_count(out, f, res, c);
 	}
-	fprintf(out, "}, \"counts_stable\": %s, ",
+	fprintf(out, "}, ");
+	if (per_value(f, res, &per))
+		fprintf(out, "\"%s_per_%s\": %.4g, ", f->per[0], f->per[1], per);
+	if (f->gauge)
+		fprintf(out, "\"%s\": [%llu, %llu], ", f->gauge,
+			(unsigned long long)res->ov_gauge,
+			(unsigned long long)res->k_gauge);
+	fprintf(out, "\"counts_stable\": %s, ",
 		res->counts_stable ? "true" : "false");
 	fprintf(out, "\"host_minflt\": %llu, \"kernel_minflt\": %llu, ",
 		(unsigned long long)res->ov_minflt,

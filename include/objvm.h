@@ -11,6 +11,14 @@
  * Every call may be made from any host thread; one host thread per task
  * at a time is the expected use.  All handles are opaque.
  *
+ * The invariant checker (objvm_check(), and the checks that
+ * OBJVM_CHECK_AT_END and OBJVM_CHECK_EACH_CALL run) stops the world: it
+ * waits until no call is in progress on the machine, holds back new calls
+ * while it looks, and so may be called while other threads drive other
+ * tasks.  Loads and stores that hit the software TLB go on meanwhile (they
+ * change nothing it reads).  A callback given to objvm_maps() runs inside
+ * a call and must not call objvm again.
+ *
  * Errors: calls return 0 (or a count) on success and a negative errno on
  * failure; objvm_errname() turns one into its symbolic name.  A NULL
  * where a buffer, path or result pointer is needed answers -EFAULT, as a
@@ -158,8 +166,17 @@ OBJVM_API int objvm_create(const struct objvm_config *config,
 			   struct objvm **out);
 /* Releases every task and file; with OBJVM_CHECK_AT_END or above, runs the
  * checker first and returns -1 (after printing the report to stderr) when
- * it fails, else 0. */
+ * it fails.  The dirty data of every file that still has a name is written
+ * back to its store first; when some could not be (the host's disk is
+ * full), a line naming the file and the error goes to stderr and the
+ * result is -1 too.  Else 0. */
 OBJVM_API int objvm_destroy(struct objvm *vm);
+/* objvm_destroy(), telling the caller instead of stderr whether every
+ * file's data reached its store: *@wb_err is 0, or the negative errno of
+ * the first write-back that failed, and then @path (@len bytes) holds that
+ * file's path.  Returns -1 when the check failed, else 0. */
+OBJVM_API int objvm_destroy_report(struct objvm *vm, int *wb_err, char *path,
+				   size_t len);
 
 /* Runs every invariant checker over the whole machine.  Returns 0, or -1
  * with a report naming the broken rule and the object written to @buf. */
@@ -181,6 +198,8 @@ OBJVM_API int objvm_drop_caches(struct objvm *vm);
 /* Statistics: a fixed list of named counters, summed on read. */
 OBJVM_API size_t objvm_stat_count(void);
 OBJVM_API const char *objvm_stat_name(size_t i);
+/* One sentence saying what counter @i counts; NULL past the last. */
+OBJVM_API const char *objvm_stat_help(size_t i);
 OBJVM_API uint64_t objvm_stat_read(struct objvm *vm, size_t i);
 /* Returns 0 and the value, or -ENOENT for an unknown name. */
 OBJVM_API int objvm_stat_get(struct objvm *vm, const char *name,
@@ -204,10 +223,16 @@ OBJVM_API int objvm_open(struct objvm_task *task, const char *path, int flags);
 OBJVM_API int objvm_close(struct objvm_task *task, int fd);
 OBJVM_API int objvm_unlink(struct objvm_task *task, const char *path);
 OBJVM_API int objvm_ftruncate(struct objvm_task *task, int fd, int64_t size);
+/* Returns the bytes written: short when the file's store (a host disk) has
+ * room for only part of them, -ENOSPC when it has room for none. */
 OBJVM_API ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
 			       size_t len, int64_t off);
 OBJVM_API ssize_t objvm_pread(struct objvm_task *task, int fd, void *buf,
 			      size_t len, int64_t off);
+/* Writes back the file's dirty pages.  A write-back that failed since the
+ * last fsync or msync of the file (this one, or one done by munmap, exit or
+ * reclaim) is returned once (-ENOSPC, -EIO); the pages stay dirty, so the
+ * next write-back tries them again. */
 OBJVM_API int objvm_fsync(struct objvm_task *task, int fd);
 OBJVM_API int objvm_fstat(struct objvm_task *task, int fd,
 			  struct objvm_stat *st);
@@ -238,6 +263,23 @@ OBJVM_API int objvm_mincore(struct objvm_task *task, uint64_t addr,
 OBJVM_API int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr,
 				     uint64_t len, int prot, uint64_t pgoff,
 				     int flags, int fd);
+
+/* Page states objvm_ptes() reports, one per page. */
+enum objvm_pte_state {
+	OBJVM_PTE_NONE = 0, /* nothing recorded (no pte, or no VMA) */
+	OBJVM_PTE_READ,     /* present, readable, not writable */
+	OBJVM_PTE_WRITE,    /* present and writable */
+	OBJVM_PTE_ZERO,     /* present: maps the shared zero page */
+	OBJVM_PTE_FILE,     /* a file pte: a nonlinear file offset */
+	OBJVM_PTE_SWAP,     /* a swap entry */
+	OBJVM_PTE_NOACCESS, /* present without access (PROT_NONE) */
+};
+
+/* Writes one OBJVM_PTE_* per page of [addr, addr + len) (len rounded up
+ * to whole pages) to @vec, as the task's page tables hold them now.
+ * -EINVAL for a misaligned @addr, -ENOMEM past the user address space. */
+OBJVM_API int objvm_ptes(struct objvm_task *task, uint64_t addr, uint64_t len,
+			 unsigned char *vec);
 
 /* Calls @fn for each VMA in address order; stops early if it returns
  * non-zero and returns that value. */

@@ -2,9 +2,14 @@
  * api.c - the public entry points: check the arguments that belong to the
  * system-call layer (descriptors, tasks, access modes), then call inward.
  *
- * Every entry point answers -ESRCH for a task that has exited.  With
- * OBJVM_CHECK_EACH_CALL, each call that changes state ends by running the
- * invariant checker, and a broken invariant aborts with its report.
+ * Every entry point answers -ESRCH for a task that has exited.  Each one
+ * that reads or changes the machine runs between api_enter() and
+ * api_end() (or api_leave()), holding vm->call_lock for reading; the
+ * invariant checker takes it for writing, which stops the world: it waits
+ * for the calls in progress to end and holds back new ones (TLB hits
+ * excepted, see machine.h).  With OBJVM_CHECK_EACH_CALL, each call that
+ * changes state ends by running the checker that way, and a broken
+ * invariant aborts with its report.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +18,9 @@
 #include "machine.h"
 #include "reclaim/reclaim.h"
 #include "nonlinear/nonlinear.h"
+#include "pgtable/pgtable.h"
 #include "fs/fs.h"
-#include "fault/access.h"
+#include "task/access.h"
 #include "task/task.h"
 #include "truncate/truncate.h"
 #include "vma/vma.h"
@@ -27,13 +33,38 @@
 			return -ESRCH;                  \
 	} while (0)
 
+/* Runs the checker with every other call held off (LOCK_CALL). */
+static int check_stopped(struct objvm *vm, char *buf, size_t len)
+{
+	int ret;
+
+	vm_write_lock(&vm->call_lock);
+	ret = check_machine(vm, buf, len);
+	vm_rw_unlock(&vm->call_lock);
+	return ret;
+}
+
+/* Begins a call: no checker runs until it ends. */
+static void api_enter(struct objvm *vm)
+{
+	vm_read_lock(&vm->call_lock);
+}
+
+/* Ends a call that changed nothing. */
+static int api_leave(struct objvm *vm, int ret)
+{
+	vm_rw_unlock(&vm->call_lock);
+	return ret;
+}
+
 /* Ends a state-changing call: runs the checker when asked to. */
 static int api_end(struct objvm *vm, int ret)
 {
 	char report[512];
 
+	vm_rw_unlock(&vm->call_lock);
 	if (vm->check == OBJVM_CHECK_EACH_CALL &&
-	    check_machine(vm, report, sizeof(report))) {
+	    check_stopped(vm, report, sizeof(report))) {
 		fprintf(stderr, "objvm: invariant broken: %s\n", report);
 		abort();
 	}
@@ -64,6 +95,10 @@ static const struct {
 	{ENOSPC, "ENOSPC"},
 	{ERANGE, "ERANGE"},
 	{ENAMETOOLONG, "ENAMETOOLONG"},
+	{ELOOP, "ELOOP"},
+	{EROFS, "EROFS"},
+	{ESTALE, "ESTALE"},
+	{EDQUOT, "EDQUOT"},
 	{ENOSYS, "ENOSYS"},
 	{EOVERFLOW, "EOVERFLOW"},
 	{EOPNOTSUPP, "EOPNOTSUPP"},
@@ -97,39 +132,63 @@ int objvm_create(const struct objvm_config *config, struct objvm **out)
 	return vm_create(config ? config : &defaults, out);
 }
 
-int objvm_destroy(struct objvm *vm)
+int objvm_destroy_report(struct objvm *vm, int *wb_err, char *path, size_t len)
 {
 	char report[512];
-	int ret = 0;
+	int ret = 0, err;
 
-	if (!vm)
+	if (path && len)
+		path[0] = '\0';
+	if (!vm) {
+		if (wb_err)
+			*wb_err = 0;
 		return 0;
+	}
 	if (vm->check >= OBJVM_CHECK_AT_END &&
-	    check_machine(vm, report, sizeof(report))) {
+	    check_stopped(vm, report, sizeof(report))) {
 		fprintf(stderr, "objvm: invariant broken: %s\n", report);
 		ret = -1;
 	}
-	vm_destroy(vm);
+	err = vm_destroy(vm, path, len);
+	if (wb_err)
+		*wb_err = err;
+	return ret;
+}
+
+int objvm_destroy(struct objvm *vm)
+{
+	char path[4096];
+	int ret, err;
+
+	ret = objvm_destroy_report(vm, &err, path, sizeof(path));
+	if (err) {
+		fprintf(stderr,
+			"objvm: data of %s could not be written back: %s\n",
+			path, objvm_errname(err));
+		ret = -1;
+	}
 	return ret;
 }
 
 int objvm_check(struct objvm *vm, char *buf, size_t len)
 {
-	return check_machine(vm, buf, len);
+	return check_stopped(vm, buf, len);
 }
 
 int objvm_sysctl_set(struct objvm *vm, const char *name, const char *value)
 {
 	if (!name || !value)
 		return -EFAULT;
-	return sysctl_set(vm, name, value);
+	api_enter(vm);
+	return api_end(vm, sysctl_set(vm, name, value));
 }
 
 int objvm_sysctl_get(struct objvm *vm, const char *name, char *buf, size_t len)
 {
 	if (!name || !buf)
 		return -EFAULT;
-	return sysctl_get(vm, name, buf, len);
+	api_enter(vm);
+	return api_leave(vm, sysctl_get(vm, name, buf, len));
 }
 
 long objvm_reclaim(struct objvm *vm, unsigned long nr)
@@ -138,7 +197,7 @@ long objvm_reclaim(struct objvm *vm, unsigned long nr)
 
 	if (!vm)
 		return -EFAULT;
-	kswapd_wait_idle(vm);
+	api_enter(vm);
 	n = (long)try_to_free_pages(vm, nr);
 	return api_end(vm, n);
 }
@@ -152,6 +211,7 @@ int objvm_set_kswapd(struct objvm *vm, bool on)
 
 int objvm_drop_caches(struct objvm *vm)
 {
+	api_enter(vm);
 	drop_pagecache(vm);
 	return api_end(vm, 0);
 }
@@ -161,6 +221,17 @@ static const char *const stat_names[] = {
 	VM_STAT_LIST(VM_STAT_NAME)
 #undef VM_STAT_NAME
 };
+
+static const char *const stat_helps[] = {
+#define VM_STAT_HELP(name, help) help,
+	VM_STAT_LIST(VM_STAT_HELP)
+#undef VM_STAT_HELP
+};
+
+const char *objvm_stat_help(size_t i)
+{
+	return i < NR_VM_STATS ? stat_helps[i] : NULL;
+}
 
 size_t objvm_stat_count(void)
 {
@@ -199,6 +270,7 @@ int objvm_spawn(struct objvm *vm, const struct objvm_cred *cred,
 {
 	static const struct objvm_cred root;
 
+	api_enter(vm);
 	return api_end(vm, task_spawn(vm, cred ? cred : &root,
 				      (struct task **)out));
 }
@@ -208,6 +280,7 @@ int objvm_fork(struct objvm_task *parent, struct objvm_task **child)
 	TASK_ALIVE(parent);
 	if (!child)
 		return -EFAULT;
+	api_enter(T(parent)->vm);
 	return api_end(T(parent)->vm,
 		       task_fork(T(parent), (struct task **)child));
 }
@@ -215,14 +288,21 @@ int objvm_fork(struct objvm_task *parent, struct objvm_task **child)
 int objvm_exit(struct objvm_task *task)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	task_exit(T(task));
 	return api_end(T(task)->vm, 0);
 }
 
 void objvm_task_release(struct objvm_task *task)
 {
-	if (task)
-		task_free(T(task));
+	struct objvm *vm;
+
+	if (!task)
+		return;
+	vm = T(task)->vm;
+	api_enter(vm);
+	task_free(T(task));
+	api_end(vm, 0);
 }
 
 bool objvm_task_alive(const struct objvm_task *task)
@@ -242,9 +322,19 @@ int objvm_open(struct objvm_task *task, const char *path, int flags)
 		return -EFAULT;
 	if ((flags & OBJVM_O_ACCMODE) == OBJVM_O_ACCMODE)
 		return -EINVAL;
+	api_enter(T(task)->vm);
 	err = filp_open(T(task)->vm, path, flags, &file);
 	if (err)
 		return api_end(T(task)->vm, err);
+	/* O_TRUNC cuts an existing file to 0, whatever the access mode, as
+	 * Linux does (a file just made is empty already). */
+	if (flags & OBJVM_O_TRUNC) {
+		err = do_truncate(file->inode, 0);
+		if (err) {
+			fput(file);
+			return api_end(T(task)->vm, err);
+		}
+	}
 	fd = fd_install(T(task), file);
 	if (fd < 0)
 		fput(file);
@@ -254,6 +344,7 @@ int objvm_open(struct objvm_task *task, const char *path, int flags)
 int objvm_close(struct objvm_task *task, int fd)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, fd_close(T(task), fd));
 }
 
@@ -262,6 +353,7 @@ int objvm_unlink(struct objvm_task *task, const char *path)
 	TASK_ALIVE(task);
 	if (!path)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, fs_unlink(T(task)->vm, path));
 }
 
@@ -273,15 +365,32 @@ int objvm_ftruncate(struct objvm_task *task, int fd, int64_t size)
 	TASK_ALIVE(task);
 	if (size < 0)
 		return -EINVAL; /* before the descriptor, as do_sys_ftruncate */
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	if ((file->flags & OBJVM_O_ACCMODE) == OBJVM_O_RDONLY)
 		err = -EINVAL;
 	else
 		err = do_truncate(file->inode, size);
 	fput(file);
 	return api_end(T(task)->vm, err);
+}
+
+/*
+ * The offset checks of pread/pwrite: a negative offset is EINVAL before
+ * the descriptor is looked at (ksys_pread64); once the access mode has
+ * passed (EBADF, vfs_read), an end past the largest offset is EINVAL
+ * too, whatever the file's size (rw_verify_area: pos + count < 0).
+ */
+static bool rw_end_overflows(const struct file *file, bool write, size_t len,
+			     int64_t off)
+{
+	int mode = file->flags & OBJVM_O_ACCMODE;
+	bool allowed = mode == OBJVM_O_RDWR ||
+		       mode == (write ? OBJVM_O_WRONLY : OBJVM_O_RDONLY);
+
+	return allowed && len > (uint64_t)INT64_MAX - (uint64_t)off;
 }
 
 ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
@@ -293,10 +402,16 @@ ssize_t objvm_pwrite(struct objvm_task *task, int fd, const void *buf,
 	TASK_ALIVE(task);
 	if (!buf && len)
 		return -EFAULT;
+	if (off < 0)
+		return -EINVAL;
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
-	ret = file_pwrite(file, buf, len, off);
+		return api_leave(T(task)->vm, -EBADF);
+	if (rw_end_overflows(file, true, len, off))
+		ret = -EINVAL;
+	else
+		ret = file_pwrite(file, buf, len, off);
 	fput(file);
 	api_end(T(task)->vm, 0);
 	return ret;
@@ -311,11 +426,18 @@ ssize_t objvm_pread(struct objvm_task *task, int fd, void *buf, size_t len,
 	TASK_ALIVE(task);
 	if (!buf && len)
 		return -EFAULT;
+	if (off < 0)
+		return -EINVAL;
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
-	ret = file_pread(file, buf, len, off);
+		return api_leave(T(task)->vm, -EBADF);
+	if (rw_end_overflows(file, false, len, off))
+		ret = -EINVAL;
+	else
+		ret = file_pread(file, buf, len, off);
 	fput(file);
+	api_leave(T(task)->vm, 0);
 	return ret;
 }
 
@@ -325,9 +447,10 @@ int objvm_fsync(struct objvm_task *task, int fd)
 	int err;
 
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	err = file_fsync(file);
 	fput(file);
 	return api_end(T(task)->vm, err);
@@ -340,12 +463,13 @@ int objvm_fstat(struct objvm_task *task, int fd, struct objvm_stat *st)
 	TASK_ALIVE(task);
 	if (!st)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	file = fget(T(task), fd);
 	if (!file)
-		return -EBADF;
+		return api_leave(T(task)->vm, -EBADF);
 	st->size = (uint64_t)i_size_read(file->inode);
 	fput(file);
-	return 0;
+	return api_leave(T(task)->vm, 0);
 }
 
 /* --- memory --------------------------------------------------------------- */
@@ -361,16 +485,18 @@ int objvm_mmap(struct objvm_task *task, uint64_t addr, uint64_t len, int prot,
 		return -EFAULT;
 	if ((uint64_t)off & ~PAGE_MASK)
 		return -EINVAL;
+	api_enter(T(task)->vm);
 	if (!(flags & OBJVM_MAP_ANONYMOUS)) {
 		file = fget(T(task), fd);
 		if (!file)
-			return -EBADF;
+			return api_leave(T(task)->vm, -EBADF);
 		if (flags & OBJVM_MAP_HUGETLB) {
 			err = -EINVAL;
 			goto out;
 		}
 	} else if (flags & OBJVM_MAP_HUGETLB) {
-		return -ENOSYS; /* hugetlbfs is not built yet */
+		/* hugetlbfs is not built yet */
+		return api_leave(T(task)->vm, -ENOSYS);
 	}
 	err = -EINVAL;
 	if (flags & OBJVM_MAP_NONLINEAR)
@@ -389,6 +515,7 @@ out:
 int objvm_munmap(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_munmap(T(task)->mm, addr, len));
 }
 
@@ -396,6 +523,7 @@ int objvm_mprotect(struct objvm_task *task, uint64_t addr, uint64_t len,
 		   int prot)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_mprotect(T(task)->mm, addr, len, prot));
 }
 
@@ -406,6 +534,7 @@ int objvm_mremap(struct objvm_task *task, uint64_t old_addr, uint64_t old_len,
 	TASK_ALIVE(task);
 	if (!out_addr)
 		return -EFAULT;
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm,
 		       do_mremap(T(task)->mm, old_addr, old_len, new_len, flags,
 				 new_addr, task_caps(T(task)), out_addr));
@@ -414,6 +543,7 @@ int objvm_mremap(struct objvm_task *task, uint64_t old_addr, uint64_t old_len,
 int objvm_msync(struct objvm_task *task, uint64_t addr, uint64_t len, int flags)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_msync(T(task)->mm, addr, len, flags));
 }
 
@@ -421,12 +551,14 @@ int objvm_madvise(struct objvm_task *task, uint64_t addr, uint64_t len,
 		  int advice)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_madvise(T(task)->mm, addr, len, advice));
 }
 
 int objvm_mlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_mlock(T(task)->mm, addr, len, true,
 					     task_caps(T(task))));
 }
@@ -434,6 +566,7 @@ int objvm_mlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 int objvm_munlock(struct objvm_task *task, uint64_t addr, uint64_t len)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm, do_mlock(T(task)->mm, addr, len, false,
 					     task_caps(T(task))));
 }
@@ -444,16 +577,63 @@ int objvm_mincore(struct objvm_task *task, uint64_t addr, uint64_t len,
 	TASK_ALIVE(task);
 	if (!vec && len)
 		return -EFAULT;
-	return do_mincore(T(task)->mm, addr, len, vec);
+	api_enter(T(task)->vm);
+	return api_leave(T(task)->vm, do_mincore(T(task)->mm, addr, len, vec));
 }
 
 int objvm_remap_file_pages(struct objvm_task *task, uint64_t addr, uint64_t len,
 			   int prot, uint64_t pgoff, int flags, int fd)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return api_end(T(task)->vm,
 		       do_remap_file_pages(T(task)->mm, addr, len, prot, pgoff,
 					   flags, fd, task_caps(T(task))));
+}
+
+static unsigned char pte_state(struct objvm *vm, pte_t pte)
+{
+	if (pte_none(pte))
+		return OBJVM_PTE_NONE;
+	if (pte_file(pte))
+		return OBJVM_PTE_FILE;
+	if (!pte_present(pte))
+		return OBJVM_PTE_SWAP;
+	if (pte_pfn(pte) == page_to_pfn(vm, vm->zero_page))
+		return OBJVM_PTE_ZERO;
+	if (pte_write(pte))
+		return OBJVM_PTE_WRITE;
+	if (pte & PTE_PROT_MASK)
+		return OBJVM_PTE_READ;
+	return OBJVM_PTE_NOACCESS;
+}
+
+int objvm_ptes(struct objvm_task *task, uint64_t addr, uint64_t len,
+	       unsigned char *vec)
+{
+	struct mm *mm;
+	uint64_t pages, i;
+	pte_t *ptep;
+
+	TASK_ALIVE(task);
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	if (addr > TASK_SIZE || len > TASK_SIZE - addr)
+		return -ENOMEM;
+	pages = (len >> PAGE_SHIFT) + ((len & ~PAGE_MASK) != 0);
+	if (!vec && pages)
+		return -EFAULT;
+	api_enter(T(task)->vm);
+	mm = T(task)->mm;
+	vm_read_lock(&mm->mmap_lock);
+	vm_lock(&mm->page_table_lock);
+	for (i = 0; i < pages; i++) {
+		ptep = pte_offset(mm, addr + (i << PAGE_SHIFT));
+		vec[i] = pte_state(mm->vm, ptep ? pte_read(ptep) : 0);
+	}
+	vm_unlock(&mm->page_table_lock);
+	vm_rw_unlock(&mm->mmap_lock);
+	return api_leave(T(task)->vm, 0);
 }
 
 static int report_vma(struct vma *vma,
@@ -487,6 +667,7 @@ int objvm_maps(struct objvm_task *task,
 	if (!fn)
 		return -EFAULT;
 	mm = T(task)->mm;
+	api_enter(T(task)->vm);
 	vm_read_lock(&mm->mmap_lock);
 	vma_for_each(vma, mm) {
 		ret = report_vma(vma, fn, arg);
@@ -494,21 +675,30 @@ int objvm_maps(struct objvm_task *task,
 			break;
 	}
 	vm_rw_unlock(&mm->mmap_lock);
-	return ret;
+	return api_leave(T(task)->vm, ret);
 }
 
 /* --- access --------------------------------------------------------------- */
 
-/* The OOM killer: a task whose access found no memory is killed. */
+/* After a TLB hit: the checker, when asked for, still runs. */
+static inline int access_hit_end(struct task *t, int ret)
+{
+	if (t->vm->check == OBJVM_CHECK_EACH_CALL) {
+		api_enter(t->vm);
+		return api_end(t->vm, ret);
+	}
+	return ret;
+}
+
+/* Ends a slow access.  The OOM killer: a task whose access found no
+ * memory is killed. */
 static inline int access_end(struct task *t, int ret)
 {
 	if (ret == OBJVM_OOM) {
 		count_event(t->vm, oom_kill);
 		task_exit(t);
 	}
-	if (t->vm->check == OBJVM_CHECK_EACH_CALL)
-		return api_end(t->vm, ret);
-	return ret;
+	return api_end(t->vm, ret);
 }
 
 int objvm_load(struct objvm_task *task, uint64_t addr, void *buf, size_t len,
@@ -519,7 +709,8 @@ int objvm_load(struct objvm_task *task, uint64_t addr, void *buf, size_t len,
 		return -EFAULT;
 	if (access_one_page(addr, len) &&
 	    access_hit(T(task), addr, buf, len, false))
-		return access_end(T(task), 0);
+		return access_hit_end(T(task), 0);
+	api_enter(T(task)->vm);
 	return access_end(T(task), task_access(T(task), addr, buf, len, false,
 					       fault_addr));
 }
@@ -532,7 +723,8 @@ int objvm_store(struct objvm_task *task, uint64_t addr, const void *buf,
 		return -EFAULT;
 	if (access_one_page(addr, len) &&
 	    access_hit(T(task), addr, (void *)buf, len, true))
-		return access_end(T(task), 0);
+		return access_hit_end(T(task), 0);
+	api_enter(T(task)->vm);
 	return access_end(T(task), task_access(T(task), addr, (void *)buf, len,
 					       true, fault_addr));
 }
@@ -541,6 +733,7 @@ int objvm_touch(struct objvm_task *task, uint64_t addr, uint64_t len,
 		bool write, uint64_t *fault_addr)
 {
 	TASK_ALIVE(task);
+	api_enter(T(task)->vm);
 	return access_end(T(task),
 			  task_touch(T(task), addr, len, write, fault_addr));
 }

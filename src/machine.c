@@ -14,17 +14,31 @@
 #include "fs/fs.h"
 #include "task/task.h"
 
-_Thread_local struct vm_stats_tls vm_stats_tls;
+_Thread_local struct vm_stats_tls vm_stats_tls[VM_STATS_CACHED];
 
 static atomic_uint_fast64_t next_vm_id = 1;
+static atomic_uint_fast64_t next_thread_id = 1;
+
+/* A number for this host thread, never reused (owners of counter blocks). */
+static uint64_t vm_thread_id(void)
+{
+	static _Thread_local uint64_t id;
+
+	if (!id)
+		id = atomic_fetch_add(&next_thread_id, 1);
+	return id;
+}
 
 #define DEFAULT_MEM (64ULL << 20)
 #define MAX_MEM     (64ULL << 30)
 
+static size_t frame_table_bytes(const struct objvm *vm)
+{
+	return vm->nr_frames * sizeof(struct page);
+}
+
 static int machine_memory(struct objvm *vm, uint64_t bytes)
 {
-	unsigned long i;
-
 	if (!bytes)
 		bytes = DEFAULT_MEM;
 	if (bytes < 16 * PAGE_SIZE || bytes > MAX_MEM || bytes % PAGE_SIZE)
@@ -36,15 +50,19 @@ static int machine_memory(struct objvm *vm, uint64_t bytes)
 		vm->mem = NULL;
 		return -ENOMEM;
 	}
-	vm->pages = calloc(vm->nr_frames, sizeof(struct page));
-	if (!vm->pages)
+	/* Backed lazily, like the frames: the allocator writes a struct
+	 * page only when its frame is first handed out (page/page.h), so
+	 * a big idle machine costs little host memory. */
+	vm->pages = mmap(NULL, frame_table_bytes(vm), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->pages == MAP_FAILED) {
+		vm->pages = NULL;
 		return -ENOMEM;
-	for (i = 0; i < vm->nr_frames; i++) {
-		atomic_init(&vm->pages[i]._mapcount, -1);
-		list_init(&vm->pages[i].lru);
 	}
 	/* Frame 0 is the shared zero page, never freed. */
 	vm->zero_page = &vm->pages[0];
+	atomic_init(&vm->zero_page->_mapcount, -1);
+	list_init(&vm->zero_page->lru);
 	page_set_flag(vm->zero_page, PG_reserved);
 	atomic_store(&vm->zero_page->_refcount, 1);
 	zone_init(vm, 1);
@@ -61,7 +79,8 @@ static void machine_free(struct objvm *vm)
 		zone_destroy(vm);
 	if (vm->mem)
 		munmap(vm->mem, vm->nr_frames << PAGE_SHIFT);
-	free(vm->pages);
+	if (vm->pages)
+		munmap(vm->pages, frame_table_bytes(vm));
 	for (i = 0; i < ARRAY_SIZE(vm->page_waitq); i++) {
 		pthread_mutex_destroy(&vm->page_waitq[i].mutex);
 		pthread_cond_destroy(&vm->page_waitq[i].cond);
@@ -78,6 +97,7 @@ static void machine_free(struct objvm *vm)
 	vm_lock_destroy(&vm->stats_lock);
 	vm_lock_destroy(&vm->chain_slab.lock);
 	vm_rwlock_destroy(&vm->anon_vma_free_lock);
+	vm_rwlock_destroy(&vm->call_lock);
 	free(vm);
 }
 
@@ -93,6 +113,7 @@ int vm_create(const struct objvm_config *config, struct objvm **out)
 	tlb_protocol_init();
 	vm->check = config->check;
 	vm->seed = config->seed;
+	vm_rwlock_init_writer_first(&vm->call_lock, LOCK_CALL);
 	vm_lock_init(&vm->ns_lock, LOCK_NAMESPACE);
 	vm_lock_init(&vm->tasks_lock, LOCK_TASKS);
 	vm_lock_init(&vm->lru_lock, LOCK_LRU);
@@ -130,32 +151,73 @@ int vm_create(const struct objvm_config *config, struct objvm **out)
 	return 0;
 }
 
-void vm_destroy(struct objvm *vm)
+int vm_destroy(struct objvm *vm, char *path, size_t len)
 {
+	int err;
+
 	kswapd_set(vm, false);
 	while (!list_empty(&vm->tasks))
 		task_free(list_entry(vm->tasks.next, struct task, link));
-	fs_destroy(vm);
+	err = fs_destroy(vm, path, len);
 	ptechain_destroy(vm);
 	machine_free(vm);
+	return err;
+}
+
+/* This thread's block on @vm's list, or NULL. */
+static struct vm_stats *stats_block_find(struct objvm *vm, uint64_t owner)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &vm->stats_blocks) {
+		struct vm_stats *s = list_entry(pos, struct vm_stats, link);
+
+		if (s->owner == owner)
+			return s;
+	}
+	return NULL;
+}
+
+/* Makes @s, of machine @id, the first entry of the cache; the others
+ * move down, the last falls out (it stays on its machine's list). */
+static struct vm_stats *stats_cache_front(uint64_t id, struct vm_stats *s,
+					  unsigned int from)
+{
+	for (; from > 0; from--)
+		vm_stats_tls[from] = vm_stats_tls[from - 1];
+	vm_stats_tls[0].vm_id = id;
+	vm_stats_tls[0].block = s;
+	return s;
 }
 
 struct vm_stats *vm_stats_block_slow(struct objvm *vm)
 {
-	struct vm_stats *s = calloc(1, sizeof(*s));
+	uint64_t owner = vm_thread_id();
+	struct vm_stats *s, *fresh;
+	unsigned int i;
 
-	if (!s) {
+	for (i = 1; i < VM_STATS_CACHED; i++)
+		if (vm_stats_tls[i].vm_id == vm->id)
+			return stats_cache_front(vm->id, vm_stats_tls[i].block,
+						 i);
+	vm_lock(&vm->stats_lock);
+	s = stats_block_find(vm, owner);
+	vm_unlock(&vm->stats_lock);
+	if (s)
+		return stats_cache_front(vm->id, s, VM_STATS_CACHED - 1);
+
+	fresh = calloc(1, sizeof(*fresh));
+	if (!fresh) {
 		fprintf(stderr, "objvm: out of host memory for counters\n");
 		abort();
 	}
+	fresh->owner = owner;
 	vm_lock(&vm->stats_lock);
-	list_add_tail(&s->link, &vm->stats_blocks);
+	list_add_tail(&fresh->link, &vm->stats_blocks);
 	vm_unlock(&vm->stats_lock);
-	/* Registered before this thread's first access (pgtable/tlb.h). */
+	/* Registered once, before this thread's first access (pgtable/tlb.h). */
 	tlb_register_thread(vm);
-	vm_stats_tls.vm_id = vm->id;
-	vm_stats_tls.block = s;
-	return s;
+	return stats_cache_front(vm->id, fresh, VM_STATS_CACHED - 1);
 }
 
 uint64_t vm_stat_sum(struct objvm *vm, enum vm_stat_item item)

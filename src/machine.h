@@ -25,6 +25,15 @@ struct objvm {
 	enum objvm_check_level check;
 	uint64_t seed;
 
+	/*
+	 * LOCK_CALL, outermost: every public call that reads or changes the
+	 * machine holds it for reading (api.c); the invariant checker takes
+	 * it for writing, so it looks at a machine where no call is half
+	 * done.  A TLB-hit load or store (access_hit) does not take it: it
+	 * changes nothing the checker reads.
+	 */
+	struct vm_rwlock call_lock;
+
 	/* Physical memory: fixed at creation. */
 	unsigned char *mem; /* nr_frames * PAGE_SIZE bytes, one host map */
 	struct page *pages; /* one per frame, indexed by frame number */
@@ -51,6 +60,9 @@ struct objvm {
 	unsigned long nr_active, nr_inactive;
 	atomic_long nr_mapped; /* pages some pte maps (reclaim_mapped) */
 	struct reclaim_state *reclaim; /* kswapd, watermarks */
+	/* reclaim's hook for the allocator (alloc_user_page): after each
+	 * try; reclaims when @failed and returns the pages freed. */
+	unsigned long (*memory_pressure)(struct objvm *vm, bool failed);
 
 	/* Reverse mapping: the scheme (vm.rmap), pte-chain blocks, and the
 	 * lock that keeps an anon_vma alive while reclaim looks at it. */
@@ -110,7 +122,9 @@ static inline void *page_address(const struct objvm *vm,
 
 int vm_create(const struct objvm_config *config, struct objvm **out);
 /* Frees every task, writes back and frees every file, frees the machine. */
-void vm_destroy(struct objvm *vm);
+/* Frees @vm; returns fs_destroy()'s result (0, or the first write-back
+ * that failed, with that file's path in @path). */
+int vm_destroy(struct objvm *vm, char *path, size_t len);
 uint64_t vm_stat_sum(struct objvm *vm, enum vm_stat_item item);
 
 /* sysctl.c */

@@ -48,14 +48,21 @@ struct anon_vma {
 	atomic_int refcount;   /* VMAs on head + transient users */
 };
 
+struct vm_operations; /* fault/fault.h: how this VMA's pages come in */
+
 struct vma {
 	struct mm *mm;
-	uint64_t start, end; /* [start, end), page aligned */
-	unsigned long flags; /* VM_* */
-	pgoff_t pgoff;       /* file page at start (anon: start >> 12) */
-	struct file *file;   /* NULL for private anonymous memory */
+	const struct vm_operations *vm_ops; /* by kind: anon, file, shmem */
+	uint64_t start, end;                /* [start, end), page aligned */
+	unsigned long flags;                /* VM_* */
+	pgoff_t pgoff;     /* file page at start (anon: start >> 12) */
+	struct file *file; /* NULL for private anonymous memory */
 
-	RB_ENTRY(vma) rb; /* mm->vmas, under mmap_lock */
+	/* Under mmap_lock: the link in mm->vmas, and the gaps that make
+	 * placement O(log n) (M5; Linux 2.6.35+ rb_subtree_gap). */
+	RB_ENTRY(vma) rb;
+	uint64_t rb_gap;         /* start - the previous VMA's end (or 0) */
+	uint64_t rb_subtree_gap; /* the largest rb_gap in this subtree */
 
 	/* Under the file's i_mmap_lock: */
 	union {
@@ -150,6 +157,36 @@ static inline struct vma *mm_find_vma(struct mm *mm, uint64_t addr)
 		}
 	}
 	return best;
+}
+
+/* The VMAs after and before @vma in its mm (vma_next/vma_prev, for code
+ * below vma/: the tree's own successor walk).  Context: mmap_lock held. */
+static inline struct vma *mm_vma_next(struct vma *vma)
+{
+	struct vma *v = RB_RIGHT(vma, rb);
+
+	if (v) {
+		while (RB_LEFT(v, rb))
+			v = RB_LEFT(v, rb);
+		return v;
+	}
+	while (RB_PARENT(vma, rb) && vma == RB_RIGHT(RB_PARENT(vma, rb), rb))
+		vma = RB_PARENT(vma, rb);
+	return RB_PARENT(vma, rb);
+}
+
+static inline struct vma *mm_vma_prev(struct vma *vma)
+{
+	struct vma *v = RB_LEFT(vma, rb);
+
+	if (v) {
+		while (RB_RIGHT(v, rb))
+			v = RB_RIGHT(v, rb);
+		return v;
+	}
+	while (RB_PARENT(vma, rb) && vma == RB_LEFT(RB_PARENT(vma, rb), rb))
+		vma = RB_PARENT(vma, rb);
+	return RB_PARENT(vma, rb);
 }
 
 #endif /* OBJVM_MM_TYPES_H */

@@ -72,6 +72,34 @@ void vm_warn(const char *file, int line, const char *cond);
 #define VM_WARN_ON(cond)           ((void)sizeof(cond))
 #endif
 
+/* --- reads that race with stores on purpose -------------------------------
+ *
+ * Writeback copies a dirty page to its store while the page stays mapped
+ * writable, so a task may store into it during the copy (2.6 did the
+ * same, and so does Linux without stable pages): the copy may hold old
+ * and new bytes mixed, and the store, which went through a fault that
+ * dirtied the pte again, is written at the next writeback.  The race is
+ * wanted; these brackets tell ThreadSanitizer to skip the accesses made
+ * between them, and are used around exactly the reads of such a page.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define OBJVM_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define OBJVM_TSAN 1
+#endif
+#endif
+
+#ifdef OBJVM_TSAN
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+#define racy_page_reads_begin() AnnotateIgnoreReadsBegin(__FILE__, __LINE__)
+#define racy_page_reads_end()   AnnotateIgnoreReadsEnd(__FILE__, __LINE__)
+#else
+#define racy_page_reads_begin() ((void)0)
+#define racy_page_reads_end()   ((void)0)
+#endif
+
 /* --- intrusive doubly linked lists --------------------------------------- */
 
 struct list_head {
@@ -133,6 +161,8 @@ static inline void list_del(struct list_head *n)
  */
 enum lock_rank {
 	LOCK_NONE = 0,
+	LOCK_CALL,      /* vm->call_lock (rw): every public call holds it for
+			   reading, the invariant checker for writing */
 	LOCK_TASKS,     /* vm->tasks_lock: the task list, pid allocation */
 	LOCK_FDTABLE,   /* task->fd_lock: the descriptor table */
 	LOCK_NAMESPACE, /* vm->ns_lock: path -> inode names */
@@ -176,6 +206,10 @@ bool vm_trylock(struct vm_lock *l);
 void vm_unlock(struct vm_lock *l);
 
 void vm_rwlock_init(struct vm_rwlock *l, enum lock_rank rank);
+/* The same, for a lock whose writer must not starve behind a stream of
+ * readers: a waiting writer holds back new readers, so a thread must
+ * never take it for reading twice. */
+void vm_rwlock_init_writer_first(struct vm_rwlock *l, enum lock_rank rank);
 void vm_rwlock_destroy(struct vm_rwlock *l);
 void vm_read_lock(struct vm_rwlock *l);
 /* Against the lock order (reclaim reaching an mm from a page). */
@@ -198,52 +232,52 @@ bool lockdep_held(const void *lock);
  * One block per host thread per machine, written only by its thread and
  * summed on read, so counting never becomes a shared hot spot.
  */
-#define VM_STAT_LIST(X)                                                  \
-	X(fault_anon, "anonymous first-touch faults")                    \
-	X(fault_zero, "read faults that mapped the zero page")           \
-	X(fault_file_minor, "file faults served from the page cache")    \
-	X(fault_file_major, "file faults that read the backing store")   \
-	X(fault_cow, "copy-on-write faults")                             \
-	X(fault_wp, "write faults that only made a pte writable")        \
-	X(fault_sigbus, "faults that raised SIGBUS")                     \
-	X(fault_sigsegv, "faults that raised SIGSEGV")                   \
-	X(fault_oom, "faults that found no memory")                      \
-	X(fault_retry, "faults retried after a racing truncate")         \
-	X(tlb_hit, "software TLB hits")                                  \
-	X(tlb_miss, "software TLB misses")                               \
-	X(tlb_flush_page, "software TLB entries invalidated")            \
-	X(tlb_flush_all, "software TLB full flushes")                    \
-	X(tlb_shootdown_ipi, "shootdowns that made other threads fence") \
-	X(pte_set, "ptes written")                                       \
-	X(pte_zap, "present ptes zapped")                                \
-	X(pgtable_alloc, "page-table pages allocated")                   \
-	X(pgtable_free, "page-table pages freed")                        \
-	X(vma_alloc, "VMAs created")                                     \
-	X(vma_merge, "VMA merges")                                       \
-	X(vma_split, "VMA splits")                                       \
-	X(rmap_vma_visit, "VMAs visited by rmap and truncate walks")     \
-	X(truncate_unmap, "ptes removed by truncate")                    \
-	X(pagecache_add, "pages added to the page cache")                \
-	X(pagecache_remove, "pages removed from the page cache")         \
-	X(page_alloc, "frames allocated")                                \
-	X(page_free, "frames freed")                                     \
-	X(writeback, "pages written back to the backing store")          \
-	X(readpage, "pages read from the backing store")                 \
-	X(fork_pte_copy, "ptes copied by fork")                          \
-	X(remap_pages, "VMA runs remap_file_pages rewrote")              \
+#define VM_STAT_LIST(X)                                                       \
+	X(fault_anon, "anonymous first-touch faults")                         \
+	X(fault_zero, "read faults that mapped the zero page")                \
+	X(fault_file_minor, "file faults served from the page cache")         \
+	X(fault_file_major, "file faults that read the backing store")        \
+	X(fault_cow, "copy-on-write faults")                                  \
+	X(fault_wp, "write faults that only made a pte writable")             \
+	X(fault_sigbus, "faults that raised SIGBUS")                          \
+	X(fault_sigsegv, "faults that raised SIGSEGV")                        \
+	X(fault_oom, "faults that found no memory")                           \
+	X(fault_retry, "faults retried after a racing truncate")              \
+	X(tlb_hit, "software TLB hits")                                       \
+	X(tlb_miss, "software TLB misses")                                    \
+	X(tlb_flush_page, "software TLB entries invalidated")                 \
+	X(tlb_flush_all, "software TLB full flushes")                         \
+	X(tlb_shootdown_ipi, "shootdowns that made other threads fence")      \
+	X(pte_set, "ptes written")                                            \
+	X(pte_zap, "present ptes zapped")                                     \
+	X(pgtable_alloc, "page-table pages allocated")                        \
+	X(pgtable_free, "page-table pages freed")                             \
+	X(vma_alloc, "VMAs created")                                          \
+	X(vma_merge, "VMA merges")                                            \
+	X(vma_split, "VMA splits")                                            \
+	X(rmap_vma_visit, "VMAs visited by rmap and truncate walks")          \
+	X(truncate_unmap, "ptes removed by truncate")                         \
+	X(pagecache_add, "pages added to the page cache")                     \
+	X(pagecache_remove, "pages removed from the page cache")              \
+	X(page_alloc, "frames allocated")                                     \
+	X(page_free, "frames freed")                                          \
+	X(writeback, "pages written back to the backing store")               \
+	X(readpage, "pages read from the backing store")                      \
+	X(fork_pte_copy, "ptes copied by fork")                               \
+	X(remap_pages, "VMA runs remap_file_pages rewrote")                   \
 	X(rmap_step, "VMAs and pte-chain entries reverse-map walks examined") \
-	X(rmap_bytes, "bytes of reverse-map metadata in use")           \
-	X(chain_op, "pte-chain entries added, removed or moved")         \
-	X(nonlinear_scan, "ptes examined by nonlinear cluster scans")    \
-	X(pgscan, "pages reclaim examined on the LRU lists")             \
-	X(pgsteal, "pages reclaim freed")                                \
-	X(pgactivate, "pages moved to the active list")                  \
-	X(pgdeactivate, "pages moved to the inactive list")              \
-	X(pswpout, "pages written to swap")                              \
-	X(pswpin, "pages read back from swap")                           \
-	X(refault, "pages faulted or read back after reclaim evicted them") \
-	X(direct_reclaim, "allocations that had to reclaim first")       \
-	X(kswapd_run, "background reclaimer passes")                     \
+	X(rmap_bytes, "bytes of reverse-map metadata in use")                 \
+	X(chain_op, "pte-chain entries added, removed or moved")              \
+	X(nonlinear_scan, "ptes examined by nonlinear cluster scans")         \
+	X(pgscan, "pages reclaim examined on the LRU lists")                  \
+	X(pgsteal, "pages reclaim freed")                                     \
+	X(pgactivate, "pages moved to the active list")                       \
+	X(pgdeactivate, "pages moved to the inactive list")                   \
+	X(pswpout, "pages written to swap")                                   \
+	X(pswpin, "pages read back from swap")                                \
+	X(refault, "pages faulted or read back after reclaim evicted them")   \
+	X(direct_reclaim, "allocations that had to reclaim first")            \
+	X(kswapd_run, "background reclaimer passes")                          \
 	X(oom_kill, "tasks killed for want of memory")
 
 enum vm_stat_item {
@@ -255,14 +289,19 @@ enum vm_stat_item {
 
 struct vm_stats {
 	struct list_head link; /* on vm->stats_blocks, under stats_lock */
+	uint64_t owner;        /* the thread's vm_thread_id() */
 	_Atomic uint64_t v[NR_VM_STATS];
 };
 
+/* The blocks a thread used last, most recent first: [0] is the one the
+ * fast path tries.  Machine ids are never reused, so an entry for a
+ * machine that was destroyed can never match again. */
+#define VM_STATS_CACHED 4
 struct vm_stats_tls {
 	uint64_t vm_id; /* which machine the cached block belongs to */
 	struct vm_stats *block;
 };
-extern _Thread_local struct vm_stats_tls vm_stats_tls;
+extern _Thread_local struct vm_stats_tls vm_stats_tls[VM_STATS_CACHED];
 
 struct vm_stats *vm_stats_block_slow(struct objvm *vm);
 
@@ -274,16 +313,18 @@ static inline uint64_t vm_id_of(const struct objvm *vm)
 }
 
 /*
- * This thread's counter block for @vm.  Getting it the first time also
- * registers the thread with the machine (vm->nr_threads), which the TLB
- * shootdown relies on (pgtable/tlb.h): every thread gets its block before
- * its first access.
+ * This thread's counter block for @vm.  A thread has one block per
+ * machine, found again (in the cache, else on the machine's list) when it
+ * comes back to a machine.  Getting it the first time also registers the
+ * thread with the machine (vm->nr_threads), which the TLB shootdown
+ * relies on (pgtable/tlb.h): every thread gets its block before its first
+ * access, and is counted once.
  */
 static inline struct vm_stats *vm_stats_block(struct objvm *vm)
 {
-	if (__builtin_expect(vm_stats_tls.vm_id != vm_id_of(vm), 0))
+	if (__builtin_expect(vm_stats_tls[0].vm_id != vm_id_of(vm), 0))
 		return vm_stats_block_slow(vm);
-	return vm_stats_tls.block;
+	return vm_stats_tls[0].block;
 }
 
 static inline void stats_add(struct vm_stats *s, enum vm_stat_item item,

@@ -7,10 +7,17 @@
  * looked up in its mapping's i_mmap, each TLB entry compared with its pte.
  * A failure names the rule (the numbers used in the headers: P* in
  * page/page.h, M* in vma/vma.h, A* in fs/fs.h, and I3..I7 for §6 rules
- * 3, 4, 5 and 7) and the object.
+ * 3, 4, 5 and 7) and the object.  C1 is its own:
  *
- * Context: the machine is quiescent (no call runs in another thread);
- * the checker reads without locks.
+ *  C1  Every pair of counters that counts objects made and unmade
+ *      balances against what exists: page_alloc - page_free is the
+ *      number of frames in use, pgtable_alloc - pgtable_free the number
+ *      of page-table frames, pagecache_add - pagecache_remove the number
+ *      of pages in page caches.
+ *
+ * Context: the world is stopped (api.c: vm->call_lock held for writing,
+ * so no call runs in another thread, and kswapd holds it for reading
+ * while it works); the checker reads without locks.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,8 +26,10 @@
 
 #include "machine.h"
 #include "pgtable/tlb.h"
+#include "fault/fault.h"
 #include "fs/fs.h"
 #include "pgtable/pgtable.h"
+#include "reclaim/reclaim.h"
 #include "rmap/rmap.h"
 #include "swap/swap.h"
 #include "task/task.h"
@@ -28,7 +37,7 @@
 
 struct checker {
 	struct objvm *vm;
-	int *ptes; /* per frame: present ptes that map it */
+	int *ptes;               /* per frame: present ptes that map it */
 	unsigned int *swap_ptes; /* per swap slot: swap ptes naming it */
 	char *buf;
 	size_t len;
@@ -89,10 +98,9 @@ static void check_one_pte(struct mm *mm, uint64_t addr, pte_t *ptep, void *arg)
 		else if (pte_swap(pte) &&
 			 (!c->swap_ptes || !vma->anon_vma ||
 			  pte_to_swp_slot(pte) >= c->vm->swap->nr_slots))
-			fail(c,
-			     "I4 task %d: swap pte at 0x%llx %s",
-			     pc->t->pid, (unsigned long long)addr,
-			     !c->swap_ptes ? "without swap"
+			fail(c, "I4 task %d: swap pte at 0x%llx %s", pc->t->pid,
+			     (unsigned long long)addr,
+			     !c->swap_ptes    ? "without swap"
 			     : !vma->anon_vma ? "outside anonymous memory"
 					      : "past the swap area");
 		else if (pte_swap(pte))
@@ -147,7 +155,28 @@ static bool vma_left_apart(const struct vma *prev, const struct vma *vma)
 	       !vma->kept_apart && vma_can_merge(prev, vma);
 }
 
-/* M1, M2, M4 for one mm, and the file VMAs for M3. */
+/* M5 (the maxima): the largest rb_gap below @vma, checked on the way. */
+static uint64_t check_subtree_gap(struct checker *c, struct task *t,
+				  const struct vma *vma)
+{
+	uint64_t max, l, r;
+
+	if (!vma)
+		return 0;
+	l = check_subtree_gap(c, t, RB_LEFT(vma, rb));
+	r = check_subtree_gap(c, t, RB_RIGHT(vma, rb));
+	max = MAX(vma->rb_gap, MAX(l, r));
+	if (vma->rb_subtree_gap != max)
+		fail(c,
+		     "M5 task %d: VMA 0x%llx has subtree gap %#llx, its "
+		     "subtree's largest is %#llx",
+		     t->pid, (unsigned long long)vma->start,
+		     (unsigned long long)vma->rb_subtree_gap,
+		     (unsigned long long)max);
+	return max;
+}
+
+/* M1, M2, M4, M5 for one mm, and the file VMAs for M3. */
 static void check_vmas(struct checker *c, struct task *t)
 {
 	struct mm *mm = t->mm;
@@ -177,8 +206,21 @@ static void check_vmas(struct checker *c, struct task *t)
 		if (vma->mm != mm)
 			fail(c, "M1 task %d: VMA 0x%llx has a foreign mm",
 			     t->pid, (unsigned long long)vma->start);
+		if (vma->vm_ops != vm_ops_for(vma->file))
+			fail(c, "M1 task %d: VMA 0x%llx has the %s operations",
+			     t->pid, (unsigned long long)vma->start,
+			     vma->vm_ops ? vma->vm_ops->name : "no");
+		if (vma->rb_gap != vma->start - (prev ? prev->end : 0))
+			fail(c,
+			     "M5 task %d: VMA 0x%llx has gap %#llx below it, "
+			     "rb_gap says %#llx",
+			     t->pid, (unsigned long long)vma->start,
+			     (unsigned long long)(vma->start -
+						  (prev ? prev->end : 0)),
+			     (unsigned long long)vma->rb_gap);
 		prev = vma;
 	}
+	check_subtree_gap(c, t, RB_ROOT(&mm->vmas));
 	/* The limit binds new VMAs only: it may have been lowered since. */
 	if (n != mm->map_count)
 		fail(c, "M1 task %d: %d VMAs, map_count %d", t->pid, n,
@@ -337,19 +379,42 @@ static void check_inode(struct checker *c, struct inode *inode)
 		     inode->path ? inode->path : "[shmem]");
 }
 
+/* C1: a counter pair against the number of objects that exist. */
+static void check_pair(struct checker *c, enum vm_stat_item made,
+		       enum vm_stat_item unmade, const char *what,
+		       unsigned long exist)
+{
+	uint64_t m = vm_stat_sum(c->vm, made), u = vm_stat_sum(c->vm, unmade);
+
+	if (m - u != exist)
+		fail(c, "C1 counters: %s %llu - %llu = %lld, but %lu exist",
+		     what, (unsigned long long)m, (unsigned long long)u,
+		     (long long)(m - u), exist);
+}
+
 /* P1, P2, P5, P6, R1: counts against what the page tables, the caches,
- * the LRU lists and the pte chains hold. */
+ * the LRU lists and the pte chains hold; and C1. */
 static void check_pages(struct checker *c)
 {
 	struct objvm *vm = c->vm;
-	unsigned long pfn, on_lru = 0;
+	unsigned long pfn, on_lru = 0, tables = 0, cache = 0, lo, hi;
 
+	/* Frames never handed out: free, their struct pages unwritten. */
+	zone_untouched(vm, &lo, &hi);
 	for (pfn = 0; pfn < vm->nr_frames && !c->failed; pfn++) {
-		struct page *page = pfn_to_page(vm, pfn);
-		int refs = page_count(page), maps = page_mapcount(page);
-		int cached = page_file_mapping(page) != NULL ||
-			     page_test_flag(page, PG_swapcache);
+		struct page *page;
+		int refs, maps, cached;
 		char msg[160];
+
+		if (pfn == lo && hi > lo)
+			pfn = hi;
+		if (pfn >= vm->nr_frames)
+			break;
+		page = pfn_to_page(vm, pfn);
+		refs = page_count(page);
+		maps = page_mapcount(page);
+		cached = page_file_mapping(page) != NULL ||
+			 page_test_flag(page, PG_swapcache);
 
 		if (PageLRU(page))
 			on_lru++;
@@ -361,17 +426,20 @@ static void check_pages(struct checker *c)
 		}
 		if (page_test_flag(page, PG_pgtable) ||
 		    page_test_flag(page, PG_slab)) {
+			tables += page_test_flag(page, PG_pgtable);
 			if (refs != 1 || maps || PageLRU(page))
 				fail(c,
 				     "P2 %s frame %lu: refcount %d "
 				     "mapcount %d%s",
-				     page_test_flag(page, PG_slab)
-					     ? "pte-chain"
-					     : "page-table",
+				     page_test_flag(page, PG_slab) ? "pte-chain"
+								   : "page-"
+								     "table",
 				     pfn, refs, maps,
 				     PageLRU(page) ? " on an LRU list" : "");
 			continue;
 		}
+		/* (A pte table's ->mapping names its mm, not a file.) */
+		cache += page_file_mapping(page) != NULL;
 		if (maps != c->ptes[pfn])
 			fail(c, "P6 frame %lu: mapcount %d but %d ptes map it",
 			     pfn, maps, c->ptes[pfn]);
@@ -382,8 +450,9 @@ static void check_pages(struct checker *c)
 			     pfn, refs, maps + cached, maps,
 			     cached ? " + page cache" : "");
 		else if (!PageLRU(page))
-			fail(c, "P5 frame %lu: in use (%d ptes%s) but on no "
-				"LRU list",
+			fail(c,
+			     "P5 frame %lu: in use (%d ptes%s) but on no "
+			     "LRU list",
 			     pfn, maps, cached ? ", cached" : "");
 		else if (vm->rmap == &rmap_ptechain &&
 			 !ptechain_check_page(vm, page, (unsigned long)maps,
@@ -393,6 +462,15 @@ static void check_pages(struct checker *c)
 	if (!c->failed && on_lru != vm->nr_active + vm->nr_inactive)
 		fail(c, "P5 %lu pages have PG_lru, the lists count %lu + %lu",
 		     on_lru, vm->nr_active, vm->nr_inactive);
+	if (c->failed)
+		return;
+	/* Frame 0, the zero page, is never allocated. */
+	check_pair(c, STAT_page_alloc, STAT_page_free, "frames",
+		   vm->nr_frames - 1 - nr_free_pages(vm));
+	check_pair(c, STAT_pgtable_alloc, STAT_pgtable_free,
+		   "page-table frames", tables);
+	check_pair(c, STAT_pagecache_add, STAT_pagecache_remove,
+		   "page-cache pages", cache);
 }
 
 /* P5: each list holds pages flagged for it, as many as it counts. */
@@ -415,8 +493,8 @@ static void check_lru(struct checker *c)
 			struct page *page = list_entry(pos, struct page, lru);
 
 			n++;
-			if (!PageLRU(page) ||
-			    page_test_flag(page, PG_active) != lists[i].active) {
+			if (!PageLRU(page) || page_test_flag(page, PG_active) !=
+						      lists[i].active) {
 				fail(c,
 				     "P5 frame %lu on the %s list has "
 				     "flags %#lx",
@@ -449,8 +527,8 @@ static void count_shmem_slots(struct checker *c)
 		if (inode->backing != BACKING_SHMEM ||
 		    atomic_load(&inode->i_state))
 			continue;
-		while ((n = radix_tree_gang_lookup(&inode->blocks, entries,
-						   idx, first, 16))) {
+		while ((n = radix_tree_gang_lookup(&inode->blocks, entries, idx,
+						   first, 16))) {
 			for (i = 0; i < n; i++) {
 				unsigned long slot =
 					(unsigned long)entries[i] - 1;

@@ -30,7 +30,6 @@
 #include "reclaim/reclaim.h"
 #include "rmap/rmap.h"
 #include "swap/swap.h"
-#include "vma/vma.h"
 
 /* Fault again from the top: the pte changed while the lock was dropped. */
 #define VM_FAULT_AGAIN ((enum fault_result) - 1)
@@ -54,6 +53,7 @@ static void finish_fault(struct mm *mm, uint64_t addr, pte_t *ptep, bool write)
 
 static enum fault_result do_anonymous_page(struct mm *mm, struct vma *vma,
 					   uint64_t addr, pte_t *ptep,
+					   pte_t orig, pgoff_t pgoff,
 					   bool write)
 {
 	struct objvm *vm = mm->vm;
@@ -120,8 +120,8 @@ static struct page *cow_copy(struct mm *mm, struct vma *vma, struct page *src)
  * Context: page_table_lock held on entry, dropped on return.
  */
 static enum fault_result do_no_page(struct mm *mm, struct vma *vma,
-				    uint64_t addr, pte_t orig, pgoff_t pgoff,
-				    bool write)
+				    uint64_t addr, pte_t *unused, pte_t orig,
+				    pgoff_t pgoff, bool write)
 {
 	struct address_space *mapping = &vma->file->inode->mapping;
 	struct objvm *vm = mm->vm;
@@ -205,14 +205,16 @@ static enum fault_result do_no_page(struct mm *mm, struct vma *vma,
  * SIGBUS for it (2.6.11 killed the task), and so does objvm.
  */
 static enum fault_result do_file_page(struct mm *mm, struct vma *vma,
-				      uint64_t addr, pte_t pte, bool write)
+				      uint64_t addr, pte_t *ptep, pte_t pte,
+				      bool write)
 {
 	if (!vma_is_nonlinear(vma) || !vma->file) {
 		vm_unlock(&mm->page_table_lock);
 		count_event(mm->vm, fault_sigbus);
 		return VM_FAULT_SIGBUS;
 	}
-	return do_no_page(mm, vma, addr, pte, pte_to_pgoff(pte), write);
+	return vma->vm_ops->nopage(mm, vma, addr, ptep, pte, pte_to_pgoff(pte),
+				   write);
 }
 
 /*
@@ -373,17 +375,14 @@ static enum fault_result handle_pte_fault(struct mm *mm, struct vma *vma,
 		/* No frame for a table: reclaim one (no lock held) and retry. */
 		vm_unlock(&mm->page_table_lock);
 		return try_to_free_pages(mm->vm, 4) ? VM_FAULT_AGAIN
-						   : VM_FAULT_OOM;
+						    : VM_FAULT_OOM;
 	}
 	pte = pte_read(ptep);
-	if (pte_none(pte)) {
-		if (vma_is_anonymous(vma))
-			return do_anonymous_page(mm, vma, addr, ptep, write);
-		return do_no_page(mm, vma, addr, pte,
-				  linear_page_index(vma, addr), write);
-	}
+	if (pte_none(pte))
+		return vma->vm_ops->nopage(mm, vma, addr, ptep, pte,
+					   linear_page_index(vma, addr), write);
 	if (pte_file(pte))
-		return do_file_page(mm, vma, addr, pte, write);
+		return do_file_page(mm, vma, addr, ptep, pte, write);
 	if (pte_swap(pte))
 		return do_swap_page(mm, vma, addr, pte, write);
 	if (write && !pte_write(pte))
@@ -391,6 +390,32 @@ static enum fault_result handle_pte_fault(struct mm *mm, struct vma *vma,
 	finish_fault(mm, addr, ptep, write);
 	vm_unlock(&mm->page_table_lock);
 	return VM_FAULT_MINOR;
+}
+
+const struct vm_operations anon_vm_ops = {
+	.name = "anon",
+	.nopage = do_anonymous_page,
+};
+
+/* A file mapping and a shared anonymous one (a shmem file) fault alike;
+ * the difference is below, in the shmem store. */
+const struct vm_operations file_vm_ops = {
+	.name = "file",
+	.nopage = do_no_page,
+};
+
+const struct vm_operations shmem_vm_ops = {
+	.name = "shmem",
+	.nopage = do_no_page,
+};
+
+const struct vm_operations *vm_ops_for(const struct file *file)
+{
+	if (!file)
+		return &anon_vm_ops;
+	if (file->inode->backing == BACKING_SHMEM)
+		return &shmem_vm_ops;
+	return &file_vm_ops;
 }
 
 enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
@@ -409,7 +434,7 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
 
 enum fault_result do_page_fault(struct mm *mm, uint64_t addr, bool write)
 {
-	struct vma *vma = find_vma(mm, addr);
+	struct vma *vma = mm_find_vma(mm, addr);
 	unsigned long need = write ? VM_WRITE : VM_ACCESS_FLAGS;
 
 	if (!vma || addr < vma->start || !(vma->flags & need)) {

@@ -1,301 +1,54 @@
 /*
- * fs/backing.c - the stores below the page cache: memory, host and shmem.
+ * fs/backing.c - the stores below the page cache, behind one table of
+ * operations per kind of store.
  *
  * A store is what a disk and its filesystem are to 2.6: readpage fills a
- * page from it, writepage copies a page into it, truncate cuts it.
+ * page from it, writepage copies a page into it, truncate cuts it,
+ * release lets go of it when the inode dies.  Each kind of store is one
+ * const struct backing_operations (2.6's address_space_operations):
  *
- *   memory  a sparse radix tree of 4 KiB host blocks per inode, keyed by
- *           page index, under inode->blocks_lock.  A missing block is a
- *           hole and reads as zeros; a block written with only zeros is
- *           freed again, so holes stay holes.
- *   host    one real file per objvm file, at backing_dir + path, opened
- *           read-write once per inode; pread/pwrite/ftruncate.
- *   shmem   no store: the page cache is the file.  readpage zero-fills,
- *           writepage does nothing.
+ *   memory  fs/store_memory.c: a sparse array of 4 KiB blocks in objvm
+ *   host    fs/store_host.c: one real file per objvm file
+ *   shmem   below: the page cache is the file; pages reclaim pushes
+ *           out wait in swap slots
  *
- * One rule holds for every store: it never holds bytes at or past i_size.
- * writepage copies only the bytes below i_size (the tail of the last page
- * may hold what a mapping stored past EOF, which must never reach the
- * file), and readpage zero-fills from the store's end or i_size, whichever
- * comes first.  So a file extended later reads zeros there, as on ext4.
+ * One rule holds for every store, and is kept here rather than in each:
+ * a store never holds bytes at or past i_size.  backing_writepage() hands
+ * the store only the bytes below i_size (the tail of the last page may
+ * hold what a mapping stored past EOF, which must never reach the file),
+ * and backing_readpage() asks only for those bytes, the store zero-fills
+ * the rest of the page.  So a file extended later reads zeros there, as
+ * on ext4.
  *
- * Models: fs/buffer.c block_read_full_page() and
- * block_write_full_page() (their EOF handling), mm/shmem.c (2.6.11).
+ * Models: include/linux/fs.h struct address_space_operations, and the EOF
+ * handling of fs/buffer.c block_read_full_page() and
+ * block_write_full_page(), mm/shmem.c (2.6.11).
  */
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "machine.h"
 #include "fs/fs.h"
 #include "fs/internal.h"
 #include "swap/swap.h"
 
-/* How many bytes of page @index lie below @size: 0 .. PAGE_SIZE. */
-static size_t bytes_below(int64_t size, pgoff_t index)
-{
-	uint64_t pos = (uint64_t)index << PAGE_SHIFT;
-
-	if (size <= 0 || pos >= (uint64_t)size)
-		return 0;
-	return MIN(PAGE_SIZE, (uint64_t)size - pos);
-}
-
-static bool is_zero(const unsigned char *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
-/* --- memory -------------------------------------------------------------- */
-
-static void memory_read(struct inode *inode, pgoff_t index, void *dst,
-			size_t valid)
-{
-	unsigned char *block;
-
-	vm_lock(&inode->blocks_lock);
-	block = radix_tree_lookup(&inode->blocks, index);
-	if (block)
-		memcpy(dst, block, valid);
-	else
-		valid = 0;
-	vm_unlock(&inode->blocks_lock);
-	memset((char *)dst + valid, 0, PAGE_SIZE - valid);
-}
-
-/*
- * Stores the first @valid bytes of @src as block @index, zeros after them.
- * A block of zeros is not kept: it becomes (or stays) a hole.  The new
- * block is allocated before blocks_lock is taken.
- */
-static int memory_write(struct inode *inode, pgoff_t index, const void *src,
-			size_t valid)
-{
-	unsigned char *block, *fresh = NULL;
-	int err = 0;
-
-	if (!is_zero(src, valid)) {
-		fresh = malloc(PAGE_SIZE);
-		if (!fresh)
-			return -ENOMEM;
-	}
-	vm_lock(&inode->blocks_lock);
-	block = radix_tree_lookup(&inode->blocks, index);
-	if (!fresh) {
-		if (block)
-			radix_tree_delete(&inode->blocks, index);
-		goto out_unlock; /* frees the old block below */
-	}
-	if (!block) {
-		err = radix_tree_insert(&inode->blocks, index, fresh);
-		if (err)
-			goto out_unlock;
-		block = fresh;
-		fresh = NULL;
-	}
-	memcpy(block, src, valid);
-	memset(block + valid, 0, PAGE_SIZE - valid);
-	block = NULL;
-out_unlock:
-	vm_unlock(&inode->blocks_lock);
-	free(block);
-	free(fresh);
-	return err;
-}
-
-/* Frees every block at or past index @first. */
-static void memory_drop_from(struct inode *inode, pgoff_t first)
-{
-	void *blocks[16];
-	uint64_t idx[16];
-	unsigned int i, n;
-
-	while ((n = radix_tree_gang_lookup(&inode->blocks, blocks, idx, first,
-					   ARRAY_SIZE(blocks))) > 0) {
-		for (i = 0; i < n; i++) {
-			radix_tree_delete(&inode->blocks, idx[i]);
-			free(blocks[i]);
-		}
-		if (idx[n - 1] == UINT64_MAX)
-			break;
-		first = idx[n - 1] + 1;
-	}
-}
-
-static int memory_truncate(struct inode *inode, int64_t size)
-{
-	pgoff_t last = (uint64_t)size >> PAGE_SHIFT;
-	size_t keep = (uint64_t)size & (PAGE_SIZE - 1);
-	unsigned char *block;
-
-	vm_lock(&inode->blocks_lock);
-	memory_drop_from(inode, keep ? last + 1 : last);
-	if (keep) {
-		block = radix_tree_lookup(&inode->blocks, last);
-		if (block)
-			memset(block + keep, 0, PAGE_SIZE - keep);
-	}
-	vm_unlock(&inode->blocks_lock);
-	return 0;
-}
-
-/* --- host ---------------------------------------------------------------- */
-
-static char *host_path(struct objvm *vm, const char *name)
-{
-	size_t len = strlen(vm->backing_dir) + strlen(name) + 1;
-	char *path = malloc(len);
-
-	if (path)
-		snprintf(path, len, "%s%s", vm->backing_dir, name);
-	return path;
-}
-
-/* mkdir -p of every directory above the file @path, below backing_dir. */
-static int host_make_parents(struct objvm *vm, char *path)
-{
-	char *slash = path + strlen(vm->backing_dir);
-	int err = 0;
-
-	while (!err && (slash = strchr(slash + 1, '/')) != NULL) {
-		*slash = '\0';
-		if (mkdir(path, 0777) < 0 && errno != EEXIST)
-			err = -errno;
-		*slash = '/';
-	}
-	return err;
-}
-
-/* rmdir the directories above the file @path that are empty, bottom up,
- * never backing_dir itself. */
-static void host_remove_parents(struct objvm *vm, char *path)
-{
-	size_t base = strlen(vm->backing_dir);
-	char *slash;
-
-	while ((slash = strrchr(path, '/')) != NULL &&
-	       (size_t)(slash - path) > base) {
-		*slash = '\0';
-		if (rmdir(path) < 0)
-			break; /* not empty: an earlier machine's files */
-	}
-}
-
-int backing_host_open(struct objvm *vm, const char *name, bool create, int *fd,
-		      int64_t *size)
-{
-	int flags = O_RDWR | O_CLOEXEC;
-	char *path = host_path(vm, name);
-	struct stat st;
-	int err = 0;
-
-	if (!path)
-		return -ENOMEM;
-	if (create) {
-		err = host_make_parents(vm, path);
-		flags |= O_CREAT | O_EXCL;
-	}
-	if (!err) {
-		*fd = open(path, flags, 0666);
-		if (*fd < 0)
-			err = -errno;
-	}
-	if (err && create)
-		host_remove_parents(vm, path);
-	free(path);
-	if (err)
-		return err;
-	if (fstat(*fd, &st) < 0)
-		err = -errno;
-	else if (!S_ISREG(st.st_mode))
-		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	if (err) {
-		close(*fd);
-		return err;
-	}
-	*size = st.st_size;
-	return 0;
-}
-
-int backing_host_unlink(struct objvm *vm, const char *name)
-{
-	char *path = host_path(vm, name);
-	int err = 0;
-
-	if (!path)
-		return -ENOMEM;
-	if (unlink(path) < 0)
-		err = -errno;
-	else
-		host_remove_parents(vm, path);
-	free(path);
-	return err;
-}
-
-static int host_read(struct inode *inode, pgoff_t index, void *dst,
-		     size_t valid)
-{
-	off_t pos = (off_t)index << PAGE_SHIFT;
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < valid) {
-		n = pread(inode->host_fd, (char *)dst + done, valid - done,
-			  pos + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break; /* the host file ends here: a hole to i_size */
-		done += (size_t)n;
-	}
-	memset((char *)dst + done, 0, PAGE_SIZE - done);
-	return 0;
-}
-
-static int host_write(struct inode *inode, pgoff_t index, const void *src,
-		      size_t valid)
-{
-	off_t pos = (off_t)index << PAGE_SHIFT;
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < valid) {
-		n = pwrite(inode->host_fd, (const char *)src + done,
-			   valid - done, pos + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-/* --- shmem ---------------------------------------------------------------
+/* --- shmem ------------------------------------------------------------------
  *
  * The page cache is the file.  A page reclaim pushes out goes to a swap
  * slot, whose number + 1 ->blocks records at the page's index (under
  * blocks_lock); reading the page back frees the slot again, so a slot is
  * held by a shmem file only while its page is out (mm/shmem.c's
- * swap-backed index, 2.6.11).
+ * swap-backed index, 2.6.11).  fsync and msync never write shmem pages
+ * (BACKING_CAP_NO_WRITEBACK): only reclaim calls writepage.
  */
 
-/* Context: the page lock of the page at @index held. */
-static int shmem_read(struct inode *inode, pgoff_t index, void *dst)
+/* A page never pushed out holds zeros; one that was comes back from its
+ * slot, which is freed.  Context: the page lock of @index held. */
+static int shmem_readpage(struct inode *inode, pgoff_t index, void *dst,
+			  size_t valid)
 {
 	unsigned long slot;
 	void *entry;
-	int err = 0;
+	int err;
 
 	vm_lock(&inode->blocks_lock);
 	entry = radix_tree_delete(&inode->blocks, index);
@@ -312,7 +65,8 @@ static int shmem_read(struct inode *inode, pgoff_t index, void *dst)
 
 /* Reclaim pushes the locked, unmapped page at @index out to swap;
  * -ENOSPC without a free slot (the page then stays). */
-static int shmem_write(struct inode *inode, pgoff_t index, const void *src)
+static int shmem_writepage(struct inode *inode, pgoff_t index, const void *src,
+			   size_t valid)
 {
 	struct objvm *vm = inode->vm;
 	void *entry;
@@ -339,26 +93,95 @@ static int shmem_write(struct inode *inode, pgoff_t index, const void *src)
 	return err;
 }
 
-/* Frees the slots of pages at or past index @first. */
+/* Frees the slots of pages at or past index @first (the swap lock ranks
+ * above blocks_lock: the slots go after it is dropped). */
 static void shmem_drop_from(struct inode *inode, pgoff_t first)
 {
 	void *entries[16];
 	uint64_t idx[16];
 	unsigned int i, n;
 
-	vm_lock(&inode->blocks_lock);
-	while ((n = radix_tree_gang_lookup(&inode->blocks, entries, idx, first,
-					   ARRAY_SIZE(entries)))) {
-		for (i = 0; i < n; i++) {
+	for (;;) {
+		vm_lock(&inode->blocks_lock);
+		n = radix_tree_gang_lookup(&inode->blocks, entries, idx, first,
+					   ARRAY_SIZE(entries));
+		for (i = 0; i < n; i++)
 			radix_tree_delete(&inode->blocks, idx[i]);
+		vm_unlock(&inode->blocks_lock);
+		if (!n)
+			return;
+		for (i = 0; i < n; i++)
 			swap_free(inode->vm, (unsigned long)entries[i] - 1);
-		}
 		first = idx[n - 1] + 1;
 	}
+}
+
+/* Stores that hold nothing per open file. */
+int backing_open_nothing(struct inode *inode, int accmode)
+{
+	return 0;
+}
+
+void backing_close_nothing(struct inode *inode)
+{
+}
+
+/* The memory a page needs is taken when the page is: nothing to do. */
+ssize_t backing_reserve_nothing(struct inode *inode, int64_t off, size_t len)
+{
+	return (ssize_t)len;
+}
+
+static int shmem_truncate(struct inode *inode, int64_t size)
+{
+	shmem_drop_from(inode, ((uint64_t)size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	return 0;
+}
+
+static void shmem_release(struct inode *inode)
+{
+	shmem_drop_from(inode, 0);
+	vm_lock(&inode->blocks_lock);
+	radix_tree_destroy(&inode->blocks);
 	vm_unlock(&inode->blocks_lock);
 }
 
+static const struct backing_operations shmem_backing_ops = {
+	.name = "shmem",
+	.caps = BACKING_CAP_NO_WRITEBACK,
+	.open = backing_open_nothing,
+	.close = backing_close_nothing,
+	.readpage = shmem_readpage,
+	.writepage = shmem_writepage,
+	.reserve = backing_reserve_nothing,
+	.truncate = shmem_truncate,
+	.release = shmem_release,
+};
+
+/* One entry per enum backing_kind. */
+static const struct backing_operations *const backing_ops[] = {
+	[BACKING_MEMORY] = &memory_backing_ops,
+	[BACKING_HOST] = &host_backing_ops,
+	[BACKING_SHMEM] = &shmem_backing_ops,
+};
+
+const struct backing_operations *backing_ops_of(enum backing_kind kind)
+{
+	VM_BUG_ON((size_t)kind >= ARRAY_SIZE(backing_ops));
+	return backing_ops[kind];
+}
+
 /* --- the store of an inode ------------------------------------------------ */
+
+/* How many bytes of page @index lie below @size: 0 .. PAGE_SIZE. */
+static size_t bytes_below(int64_t size, pgoff_t index)
+{
+	uint64_t pos = (uint64_t)index << PAGE_SHIFT;
+
+	if (size <= 0 || pos >= (uint64_t)size)
+		return 0;
+	return MIN(PAGE_SIZE, (uint64_t)size - pos);
+}
 
 /*
  * backing_readpage - fill the page at @index of @inode from its store.
@@ -367,8 +190,8 @@ static void shmem_drop_from(struct inode *inode, pgoff_t first)
  * as zeros.
  *
  * Context: the page lock of the page at @index held (it is being read);
- * takes blocks_lock (memory).
- * Return: 0, or a negative errno from the host.
+ * takes the store's lock.
+ * Return: 0, or a negative errno from the store.
  * Models: fs/buffer.c block_read_full_page() (2.6.11), which zeroes the
  * blocks past EOF; mm/shmem.c shmem_getpage() for shmem (a fresh page).
  */
@@ -376,17 +199,7 @@ int backing_readpage(struct inode *inode, pgoff_t index, void *dst)
 {
 	size_t valid = bytes_below(i_size_read(inode), index);
 
-	switch (inode->backing) {
-	case BACKING_MEMORY:
-		memory_read(inode, index, dst, valid);
-		return 0;
-	case BACKING_HOST:
-		return host_read(inode, index, dst, valid);
-	case BACKING_SHMEM:
-		return shmem_read(inode, index, dst);
-	}
-	memset(dst, 0, PAGE_SIZE);
-	return 0;
+	return inode->b_ops->readpage(inode, index, dst, valid);
 }
 
 /*
@@ -396,8 +209,8 @@ int backing_readpage(struct inode *inode, pgoff_t index, void *dst)
  * in the last page never reaches the store, and a page wholly past EOF
  * (truncated under the writer) writes nothing.
  *
- * Context: the page lock of the page at @index held; takes blocks_lock
- * (memory).
+ * Context: the page lock of the page at @index held; takes the store's
+ * lock.
  * Return: 0, -ENOMEM (memory: no host block), or a negative errno from
  * the host.
  * Models: fs/buffer.c block_write_full_page() (2.6.11), which skips and
@@ -407,15 +220,7 @@ int backing_writepage(struct inode *inode, pgoff_t index, const void *src)
 {
 	size_t valid = bytes_below(i_size_read(inode), index);
 
-	switch (inode->backing) {
-	case BACKING_MEMORY:
-		return memory_write(inode, index, src, valid);
-	case BACKING_HOST:
-		return valid ? host_write(inode, index, src, valid) : 0;
-	case BACKING_SHMEM:
-		return shmem_write(inode, index, src);
-	}
-	return 0;
+	return inode->b_ops->writepage(inode, index, src, valid);
 }
 
 /*
@@ -423,8 +228,8 @@ int backing_writepage(struct inode *inode, pgoff_t index, const void *src)
  * dropped, the tail of the block that holds it zeroed.  Growing only
  * records the size (host: ftruncate makes the hole).
  *
- * Context: i_sem held (the caller is changing the size); takes
- * blocks_lock (memory).
+ * Context: i_sem held (the caller is changing the size); takes the
+ * store's lock.
  * Return: 0, -EINVAL for a negative @size, or a negative errno from the
  * host.
  * Models: the store half of vmtruncate(): ext2_truncate() (2.6.11).
@@ -433,19 +238,41 @@ int backing_truncate(struct inode *inode, int64_t size)
 {
 	if (size < 0)
 		return -EINVAL;
-	switch (inode->backing) {
-	case BACKING_MEMORY:
-		return memory_truncate(inode, size);
-	case BACKING_HOST:
-		if (ftruncate(inode->host_fd, (off_t)size) < 0)
-			return -errno;
-		return 0;
-	case BACKING_SHMEM:
-		shmem_drop_from(inode, ((uint64_t)size + PAGE_SIZE - 1) >>
-					       PAGE_SHIFT);
-		break;
-	}
-	return 0;
+	return inode->b_ops->truncate(inode, size);
+}
+
+/*
+ * backing_reserve - make room in the store for a write of @len bytes at
+ * @off, before the page cache takes them, so that a write(2) the store
+ * cannot hold is short (or fails) now instead of failing at write-back.
+ *
+ * Context: i_sem held.
+ * Return: the number of bytes from @off that fit (@len when the store
+ * cannot tell), or -ENOSPC (-EDQUOT, -EFBIG) when not one does.
+ * Models: the block reservation of a delayed-allocation filesystem
+ * (ext4_da_write_begin() reserving in ext4_da_reserve_space()).
+ */
+ssize_t backing_reserve(struct inode *inode, int64_t off, size_t len)
+{
+	return inode->b_ops->reserve(inode, off, len);
+}
+
+/*
+ * backing_open - a struct file of @accmode opens on @inode; its store
+ * may need something for it (host: a descriptor that allows writing).
+ *
+ * Context: no page lock held; takes the store's lock.
+ * Return: 0, or a negative errno from the host (-EACCES...).
+ */
+int backing_open(struct inode *inode, int accmode)
+{
+	return inode->b_ops->open(inode, accmode);
+}
+
+/* backing_close - the last reference to a struct file of @inode went. */
+void backing_close(struct inode *inode)
+{
+	inode->b_ops->close(inode);
 }
 
 /*
@@ -457,23 +284,5 @@ int backing_truncate(struct inode *inode, int64_t size)
  */
 void backing_release(struct inode *inode)
 {
-	switch (inode->backing) {
-	case BACKING_MEMORY:
-		vm_lock(&inode->blocks_lock);
-		memory_drop_from(inode, 0);
-		radix_tree_destroy(&inode->blocks);
-		vm_unlock(&inode->blocks_lock);
-		break;
-	case BACKING_HOST:
-		if (inode->host_fd >= 0)
-			close(inode->host_fd);
-		inode->host_fd = -1;
-		break;
-	case BACKING_SHMEM:
-		shmem_drop_from(inode, 0);
-		vm_lock(&inode->blocks_lock);
-		radix_tree_destroy(&inode->blocks);
-		vm_unlock(&inode->blocks_lock);
-		break;
-	}
+	inode->b_ops->release(inode);
 }

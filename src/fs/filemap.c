@@ -111,10 +111,12 @@ struct page *find_get_page(struct address_space *mapping, pgoff_t index)
 int add_to_page_cache(struct page *page, struct address_space *mapping,
 		      pgoff_t index)
 {
+	bool refault = false;
 	int err;
 
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
 	VM_BUG_ON_PAGE(page->mapping != NULL, page);
+
 	vm_lock(&mapping->tree_lock);
 	err = radix_tree_insert(&mapping->page_tree, index, page);
 	if (!err) {
@@ -122,10 +124,13 @@ int add_to_page_cache(struct page *page, struct address_space *mapping,
 		page->mapping = mapping;
 		page->index = index;
 		mapping->nrpages++;
+		refault = radix_tree_delete(&mapping->shadows, index) != NULL;
 	}
 	vm_unlock(&mapping->tree_lock);
 	if (!err) {
 		count_event(mapping_vm(mapping), pagecache_add);
+		if (refault)
+			count_event(mapping_vm(mapping), refault);
 		lru_cache_add(mapping_vm(mapping), page);
 	}
 	return err;
@@ -152,6 +157,8 @@ bool remove_mapping_page(struct address_space *mapping, struct page *page)
 	}
 	old = radix_tree_delete(&mapping->page_tree, page->index);
 	VM_BUG_ON_PAGE(old != page, page);
+	/* A shadow that cannot be had (no memory) only loses a count. */
+	(void)radix_tree_insert(&mapping->shadows, page->index, (void *)1);
 	page->mapping = NULL;
 	mapping->nrpages--;
 	vm_unlock(&mapping->tree_lock);
@@ -290,15 +297,95 @@ repeat:
 }
 
 /*
+ * mapping_set_error - keep a write-back failure for the next fsync/msync.
+ *
+ * Context: any; lock-free.
+ * Models: include/linux/pagemap.h mapping_set_error() (2.6.20).
+ */
+void mapping_set_error(struct address_space *mapping, int err)
+{
+	if (!err)
+		return;
+	atomic_fetch_or(&mapping->flags,
+			err == -ENOSPC || err == -EDQUOT ? AS_ENOSPC : AS_EIO);
+}
+
+/*
+ * filemap_check_errors - take the failures kept on @mapping.
+ *
+ * Each kept failure is returned once, to the first caller that looks;
+ * -EIO wins over -ENOSPC when both were kept, as in Linux.
+ *
+ * Context: any; lock-free.
+ * Return: 0, -ENOSPC or -EIO.
+ * Models: mm/filemap.c the AS_EIO/AS_ENOSPC test in
+ * wait_on_page_writeback_range() (2.6.20); filemap_check_errors() (4.x).
+ */
+int filemap_check_errors(struct address_space *mapping)
+{
+	unsigned int old;
+
+	if (!atomic_load(&mapping->flags))
+		return 0;
+	old = atomic_fetch_and(&mapping->flags, ~(AS_EIO | AS_ENOSPC));
+	if (old & AS_EIO)
+		return -EIO;
+	if (old & AS_ENOSPC)
+		return -ENOSPC;
+	return 0;
+}
+
+/*
+ * writepage_locked - write back the locked page @page if it is dirty.
+ *
+ * PG_dirty is cleared before the store is written, so a store into the
+ * page after that dirties it again.  A failed write leaves the page dirty
+ * (objvm never drops data it could not write: the next write-back tries
+ * again) and keeps the error on the mapping for the next fsync or msync.
+ * A page of a store without write-back (shmem) stays dirty, untouched.
+ *
+ * Context: @page locked, a reference held; takes the store's lock.
+ * Return: 0 (written, or nothing to write) or the store's error.
+ * Models: mm/vmscan.c pageout() and mm/page-writeback.c
+ * write_one_page() with a synchronous ->writepage (2.6.20).
+ */
+int writepage_locked(struct page *page)
+{
+	struct address_space *mapping = page_file_mapping(page);
+	struct inode *inode;
+	int err;
+
+	VM_BUG_ON_PAGE(!PageLocked(page), page);
+	if (!mapping)
+		return 0; /* truncated meanwhile */
+	inode = mapping->host;
+	if (inode->b_ops->caps & BACKING_CAP_NO_WRITEBACK)
+		return 0;
+	if (!page_test_clear_flag(page, PG_dirty))
+		return 0;
+	err = backing_writepage(inode, page->index,
+				page_address(inode->vm, page));
+	if (err) {
+		SetPageDirty(page);
+		mapping_set_error(mapping, err);
+		return err;
+	}
+	count_event(inode->vm, writeback);
+	return 0;
+}
+
+/*
  * filemap_write_range - write back the dirty pages of [@first, @last].
  *
- * Each dirty page is locked and its PG_dirty cleared before the store is
- * written, so a store into the page after that dirties it again.  Shmem
- * has no store: its pages stay dirty and nothing is written.
+ * Each dirty page is locked and written by writepage_locked(); failures
+ * are kept on the mapping (for the next fsync or msync) and the pages
+ * stay dirty.  Shmem has no store: its pages stay dirty and nothing is
+ * written.
  *
  * Context: no page lock held; takes page locks, tree_lock, the store's
  * lock.  Does not take i_sem (fsync does).
- * Return: 0, or the first error of the store (the page is dirty again).
+ * Return: 0, or the first error of the store in this pass.  What was kept
+ * on the mapping stays there: filemap_write_and_check_range() takes it.
  * Models: mm/filemap.c filemap_fdatawrite_range() with a synchronous
  * writepage (2.6.16).
  */
@@ -311,7 +398,7 @@ int filemap_write_range(struct address_space *mapping, pgoff_t first,
 	unsigned int i;
 	int err, ret = 0;
 
-	if (inode->backing == BACKING_SHMEM || first > last)
+	if ((inode->b_ops->caps & BACKING_CAP_NO_WRITEBACK) || first > last)
 		return 0;
 	while (pagevec_lookup(&pv, mapping, first, last)) {
 		for (i = 0; i < pv.nr; i++) {
@@ -320,17 +407,10 @@ int filemap_write_range(struct address_space *mapping, pgoff_t first,
 			if (!PageDirty(page))
 				continue;
 			lock_page(vm, page);
-			if (page->mapping == mapping &&
-			    page_test_clear_flag(page, PG_dirty)) {
-				err = backing_writepage(inode, page->index,
-							page_address(vm, page));
-				if (err) {
-					SetPageDirty(page);
-					ret = ret ? ret : err;
-				} else {
-					count_event(vm, writeback);
-				}
-			}
+			err = page->mapping == mapping ? writepage_locked(page)
+						       : 0;
+			if (err && !ret)
+				ret = err;
 			unlock_page(vm, page);
 		}
 		pagevec_release(vm, &pv);
@@ -339,6 +419,26 @@ int filemap_write_range(struct address_space *mapping, pgoff_t first,
 		first = pv.next;
 	}
 	return ret;
+}
+
+/*
+ * filemap_write_and_check_range - what fsync and msync do with the cache:
+ * write back [@first, @last], then take the failures kept on the mapping,
+ * this pass's and those of earlier write-backs (munmap, exit, reclaim)
+ * that nobody was told of yet.
+ *
+ * Context: as filemap_write_range().
+ * Return: 0; the first error of this pass as the store gave it (which is
+ * also taken off the mapping); else -EIO or -ENOSPC kept from before.
+ * Models: mm/filemap.c filemap_write_and_wait_range() (2.6.20).
+ */
+int filemap_write_and_check_range(struct address_space *mapping, pgoff_t first,
+				  pgoff_t last)
+{
+	int err = filemap_write_range(mapping, first, last);
+	int kept = filemap_check_errors(mapping);
+
+	return err ? err : kept;
 }
 
 /*
@@ -434,7 +534,7 @@ unsigned long drop_pagecache(struct objvm *vm)
 	list_for_each(pos, &vm->inodes) {
 		struct inode *inode = list_entry(pos, struct inode, link);
 
-		if (inode->backing == BACKING_SHMEM ||
+		if ((inode->b_ops->caps & BACKING_CAP_NO_WRITEBACK) ||
 		    atomic_load(&inode->i_state) != 0)
 			continue;
 		nr += invalidate_mapping_pages(&inode->mapping);
@@ -626,10 +726,11 @@ static ssize_t buffered_write(struct inode *inode, const char *buf, size_t len,
  * past the old EOF in the old last page, so the gap reads as zeros.
  *
  * Context: no lock held; takes i_sem, then page locks.
- * Return: the bytes written (short only when memory ran out, or at
- * MAX_LFS_FILESIZE); -EBADF if @file is not open for writing; -EINVAL for
- * a negative @off; -EFBIG when @off is at or past MAX_LFS_FILESIZE;
- * -ENOMEM or the store's error if nothing was written.
+ * Return: the bytes written (short when the store has room for only
+ * part, when memory ran out, or at MAX_LFS_FILESIZE); -EBADF if @file is
+ * not open for writing; -EINVAL for a negative @off; -EFBIG when @off is
+ * at or past MAX_LFS_FILESIZE; -ENOSPC when the store has room for none
+ * of it; -ENOMEM or the store's error if nothing was written.
  * Models: mm/filemap.c generic_file_buffered_write() and
  * generic_write_checks() (2.6.11).
  */
@@ -651,10 +752,17 @@ ssize_t file_pwrite(struct file *file, const void *buf, size_t len, int64_t off)
 		return 0;
 
 	vm_lock(&inode->i_sem);
+	/* Only what the store can hold goes in: a short write now, not a
+	 * lost one at write-back. */
+	ret = backing_reserve(inode, off, len);
+	if (ret <= 0)
+		goto out_unlock;
+	len = (size_t)ret;
 	size = i_size_read(inode);
 	if (off + (int64_t)len > size)
 		pagecache_isize_extended(inode, size, off + (int64_t)len);
 	ret = buffered_write(inode, buf, len, off);
+out_unlock:
 	vm_unlock(&inode->i_sem);
 	return ret;
 }
@@ -687,13 +795,15 @@ void pagecache_isize_extended(struct inode *inode, int64_t from, int64_t to)
 }
 
 /*
- * file_fsync - fsync(2): write back every dirty page of the file.
+ * file_fsync - fsync(2): write back every dirty page of the file, and
+ * report what failed since the last fsync or msync, once.
  *
  * The host file is not fsync'ed: objvm models what the store holds, not
  * whether the host's disk has it.
  *
  * Context: no lock held; takes i_sem, then page locks.
- * Return: 0 or the first error of the store.
+ * Return: 0, or the store's error (-ENOSPC, -EIO...), from this write-back
+ * or kept from an earlier one.
  * Models: fs/buffer.c file_fsync() / mm/filemap.c do_fsync() (2.6.11).
  */
 int file_fsync(struct file *file)
@@ -702,7 +812,7 @@ int file_fsync(struct file *file)
 	int err;
 
 	vm_lock(&inode->i_sem);
-	err = filemap_write_range(&inode->mapping, 0, UINT64_MAX);
+	err = filemap_write_and_check_range(&inode->mapping, 0, UINT64_MAX);
 	vm_unlock(&inode->i_sem);
 	return err;
 }

@@ -29,6 +29,9 @@
  * Models: fs/namei.c open_namei(), fs/open.c filp_open(), fs/namei.c
  * vfs_unlink(), fs/inode.c iput(), mm/shmem.c shmem_file_setup() (2.6.11).
  */
+#define _GNU_SOURCE /* O_PATH */
+#include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,7 +40,6 @@
 #include "machine.h"
 #include "fs/fs.h"
 #include "fs/internal.h"
-#include "truncate/truncate.h"
 
 struct ns_entry {
 	struct ns_entry *next;     /* hash chain */
@@ -45,16 +47,6 @@ struct ns_entry {
 	unsigned long nr_children; /* directory: files anywhere below it */
 	size_t len;
 	char path[];
-};
-
-/* vm->ns; everything under vm->ns_lock except nr_clear.  (The brace is
- * clang-format's: it takes "namespace" for the C++ keyword.) */
-struct namespace
-{
-	struct ns_entry **buckets;
-	size_t nr_buckets; /* a power of two */
-	size_t nr_entries;
-	atomic_long nr_clear; /* I_CLEAR inodes left on vm->inodes */
 };
 
 #define NS_MIN_BUCKETS 64
@@ -141,6 +133,83 @@ static void ns_remove(struct namespace *ns, struct ns_entry *e)
 	*p = e->next;
 	ns->nr_entries--;
 	free(e);
+}
+
+/* --- host files by identity ---------------------------------------------- */
+
+static size_t host_bucket(const struct namespace *ns, dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)ino;
+
+	return (size_t)((h * 0xff51afd7ed558ccdULL) >> 32) &
+	       (ns->nr_host_buckets - 1);
+}
+
+/* The linked inode of the host file (@dev, @ino), or NULL. */
+static struct inode *host_find(struct namespace *ns, dev_t dev, ino_t ino)
+{
+	struct inode *inode;
+
+	if (!ns->nr_host_buckets)
+		return NULL;
+	for (inode = ns->host_buckets[host_bucket(ns, dev, ino)]; inode;
+	     inode = inode->host.hash_next)
+		if (inode->host.dev == dev && inode->host.ino == ino)
+			return inode;
+	return NULL;
+}
+
+/* Doubles (or makes) the table; -ENOMEM leaves it as it was. */
+static int host_grow(struct namespace *ns)
+{
+	size_t i, nr = ns->nr_host_buckets ? ns->nr_host_buckets * 2 : 64;
+	struct inode **old = ns->host_buckets, *inode, *next;
+	size_t old_nr = ns->nr_host_buckets;
+
+	ns->host_buckets = calloc(nr, sizeof(*ns->host_buckets));
+	if (!ns->host_buckets) {
+		ns->host_buckets = old;
+		return -ENOMEM;
+	}
+	ns->nr_host_buckets = nr;
+	for (i = 0; i < old_nr; i++) {
+		for (inode = old[i]; inode; inode = next) {
+			size_t b = host_bucket(ns, inode->host.dev,
+					       inode->host.ino);
+
+			next = inode->host.hash_next;
+			inode->host.hash_next = ns->host_buckets[b];
+			ns->host_buckets[b] = inode;
+		}
+	}
+	free(old);
+	return 0;
+}
+
+static int host_hash_add(struct namespace *ns, struct inode *inode)
+{
+	size_t b;
+
+	if (ns->nr_host >= ns->nr_host_buckets && host_grow(ns) &&
+	    !ns->nr_host_buckets)
+		return -ENOMEM;
+	b = host_bucket(ns, inode->host.dev, inode->host.ino);
+	inode->host.hash_next = ns->host_buckets[b];
+	ns->host_buckets[b] = inode;
+	ns->nr_host++;
+	return 0;
+}
+
+static void host_hash_remove(struct namespace *ns, struct inode *inode)
+{
+	struct inode **p;
+
+	p = &ns->host_buckets[host_bucket(ns, inode->host.dev, inode->host.ino)];
+	while (*p != inode)
+		p = &(*p)->host.hash_next;
+	*p = inode->host.hash_next;
+	inode->host.hash_next = NULL;
+	ns->nr_host--;
 }
 
 /* --- names and the directories above them -------------------------------- */
@@ -284,7 +353,8 @@ static struct inode *inode_alloc(struct objvm *vm, enum backing_kind backing)
 		return NULL;
 	inode->vm = vm;
 	inode->backing = backing;
-	inode->host_fd = -1;
+	inode->b_ops = backing_ops_of(backing);
+	inode->host.fd = -1;
 	vm_lock_init(&inode->i_sem, LOCK_I_SEM);
 	vm_lock_init(&inode->blocks_lock, LOCK_BACKING);
 	radix_tree_init(&inode->blocks);
@@ -293,6 +363,7 @@ static struct inode *inode_alloc(struct objvm *vm, enum backing_kind backing)
 	mapping->host = inode;
 	vm_lock_init(&mapping->tree_lock, LOCK_PAGECACHE);
 	radix_tree_init(&mapping->page_tree);
+	radix_tree_init(&mapping->shadows);
 	vm_lock_init(&mapping->i_mmap_lock, LOCK_I_MMAP);
 	itree_init(&mapping->i_mmap);
 	list_init(&mapping->i_mmap_list);
@@ -308,6 +379,7 @@ static void inode_free(struct inode *inode)
 {
 	VM_BUG_ON(inode->mapping.nrpages != 0);
 	radix_tree_destroy(&inode->mapping.page_tree);
+	radix_tree_destroy(&inode->mapping.shadows);
 	vm_lock_destroy(&inode->mapping.tree_lock);
 	vm_lock_destroy(&inode->mapping.i_mmap_lock);
 	vm_lock_destroy(&inode->blocks_lock);
@@ -335,47 +407,86 @@ static void reap_clear_inodes(struct objvm *vm)
 }
 
 /*
+ * Names @inode @name: one more link, and a reference for it.  ns_lock
+ * held.
+ */
+static int inode_add_name(struct objvm *vm, struct inode *inode,
+			  const char *name)
+{
+	int err = ns_link(vm->ns, name, inode);
+
+	if (err)
+		return err;
+	inode->i_nlink++;
+	inode->linked = true;
+	atomic_fetch_add(&inode->i_count, 1);
+	return 0;
+}
+
+/*
  * Makes an inode named @name, with one reference for the name.  For the
  * host backing @create says whether to create the host file or to find
- * one an earlier machine left (-ENOENT when there is none).
+ * one an earlier machine left (-ENOENT when there is none); a host file
+ * that an inode already has under another name (a hard link) gets that
+ * inode, with @name as one more name.  ns_lock held.
  */
 static int inode_link_new(struct objvm *vm, const char *name, bool create,
-			  struct inode **out)
+			  int accmode, struct inode **out)
 {
 	enum backing_kind backing = vm->backing_dir ? BACKING_HOST
 						    : BACKING_MEMORY;
 	struct inode *inode;
-	int64_t size = 0;
+	struct stat st;
 	int fd = -1, err;
 
 	if (backing == BACKING_HOST) {
-		err = backing_host_open(vm, name, create, &fd, &size);
+		err = backing_host_open(vm, name, create, accmode, &fd, &st);
 		if (err)
 			return err;
+		inode = host_find(vm->ns, st.st_dev, st.st_ino);
+		if (inode) {
+			err = inode_add_name(vm, inode, name);
+			if (err)
+				goto fail;
+			host_inode_adopt(inode, fd, accmode);
+			*out = inode;
+			return 0;
+		}
 	}
+	err = -ENOMEM;
 	inode = inode_alloc(vm, backing);
 	if (!inode)
-		goto nomem;
-	inode->host_fd = fd;
+		goto fail;
 	inode->path = strdup(name);
-	if (!inode->path || ns_link(vm->ns, name, inode))
-		goto nomem_inode;
-	i_size_write(inode, size);
-	inode->linked = true;
-	atomic_store(&inode->i_count, 1);
+	if (!inode->path)
+		goto fail_inode;
+	if (backing == BACKING_HOST) {
+		host_inode_init(inode, fd, accmode, &st);
+		fd = -1; /* the inode's now */
+		i_size_write(inode, st.st_size);
+		if (host_inode_set_name(inode, name) ||
+		    host_hash_add(vm->ns, inode))
+			goto fail_inode;
+	}
+	err = inode_add_name(vm, inode, name);
+	if (err) {
+		if (backing == BACKING_HOST)
+			host_hash_remove(vm->ns, inode);
+		goto fail_inode;
+	}
 	*out = inode;
 	return 0;
 
-nomem_inode:
+fail_inode:
 	list_del(&inode->link);
+	backing_release(inode);
 	inode_free(inode);
-nomem:
-	if (fd >= 0) {
+fail:
+	if (fd >= 0)
 		close(fd);
-		if (create)
-			backing_host_unlink(vm, name);
-	}
-	return -ENOMEM;
+	if (create && backing == BACKING_HOST)
+		backing_host_unlink(vm, name);
+	return err;
 }
 
 /*
@@ -404,7 +515,7 @@ static int open_inode_locked(struct objvm *vm, const char *name, bool dir,
 	if (e) {
 		inode = e->inode;
 	} else if (vm->backing_dir) {
-		err = inode_link_new(vm, name, false, &inode);
+		err = inode_link_new(vm, name, false, flags, &inode);
 		if (err && err != -ENOENT)
 			return err;
 	}
@@ -414,7 +525,7 @@ static int open_inode_locked(struct objvm *vm, const char *name, bool dir,
 	} else {
 		if (!(flags & OBJVM_O_CREAT))
 			return -ENOENT;
-		err = inode_link_new(vm, name, true, &inode);
+		err = inode_link_new(vm, name, true, flags, &inode);
 		if (err)
 			return err;
 		*created = true;
@@ -429,11 +540,10 @@ static int open_inode_locked(struct objvm *vm, const char *name, bool dir,
  *
  * @flags: an access mode (OBJVM_O_RDONLY/WRONLY/RDWR; 3 opens for neither
  * reading nor writing, as on Linux) with OBJVM_O_CREAT, OBJVM_O_EXCL,
- * OBJVM_O_TRUNC; other bits are ignored.  O_TRUNC truncates an existing
- * file to 0 through do_truncate(), whatever the access mode (Linux does).
+ * OBJVM_O_TRUNC; other bits are ignored.  O_TRUNC is the caller's to
+ * apply (objvm_open truncates through do_truncate(), which is above fs/).
  *
- * Context: no lock held; takes ns_lock, then (O_TRUNC) i_sem through
- * do_truncate().
+ * Context: no lock held; takes ns_lock.
  * Return: 0 and *@out (f_count 1); -ENOENT (missing without O_CREAT, or
  * @path not absolute), -EEXIST (O_CREAT|O_EXCL on an existing file),
  * -ENAMETOOLONG (path over 4095 bytes or a component over 255),
@@ -465,17 +575,14 @@ int filp_open(struct objvm *vm, const char *path, int flags, struct file **out)
 	if (err)
 		goto out;
 
+	err = backing_open(inode, flags & OBJVM_O_ACCMODE);
+	if (err) {
+		iput(inode);
+		goto out;
+	}
 	file->inode = inode;
 	file->flags = flags & OBJVM_O_ACCMODE;
 	atomic_store(&file->f_count, 1);
-	if ((flags & OBJVM_O_TRUNC) && !created) {
-		err = do_truncate(inode, 0);
-		if (err) {
-			fput(file);
-			file = NULL;
-			goto out;
-		}
-	}
 	*out = file;
 	file = NULL;
 out:
@@ -517,6 +624,43 @@ int shmem_file_setup(struct objvm *vm, int64_t size, struct file **out)
 	atomic_store(&file->f_count, 1);
 	*out = file;
 	return 0;
+}
+
+/* Some name of @inode in the namespace, or NULL.  ns_lock held. */
+static const char *ns_name_of(struct namespace *ns, const struct inode *inode)
+{
+	struct ns_entry *e;
+	size_t i;
+
+	for (i = 0; i < ns->nr_buckets; i++)
+		for (e = ns->buckets[i]; e; e = e->next)
+			if (e->inode == inode)
+				return e->path;
+	return NULL;
+}
+
+/*
+ * The name @name of @inode is gone from the namespace.  The last one
+ * takes the inode out of the host table (its (dev, ino) may name another
+ * file once it dies); another leaves the host file a name to be reopened
+ * by (a hard link: a scan, the one place that needs one).  The caller
+ * drops the name's reference.  ns_lock held.
+ */
+static void inode_drop_name(struct objvm *vm, struct inode *inode,
+			    const char *name)
+{
+	VM_BUG_ON(inode->i_nlink == 0);
+	if (--inode->i_nlink == 0) {
+		inode->linked = false;
+		if (inode->backing == BACKING_HOST) {
+			host_hash_remove(vm->ns, inode);
+			host_inode_set_name(inode, NULL);
+		}
+		return;
+	}
+	if (inode->backing == BACKING_HOST && inode->host.name &&
+	    strcmp(inode->host.name, name) == 0)
+		host_inode_set_name(inode, ns_name_of(vm->ns, inode));
 }
 
 /*
@@ -565,8 +709,8 @@ int fs_unlink(struct objvm *vm, const char *path)
 	}
 	if (!err && e) {
 		inode = e->inode;
-		inode->linked = false;
 		ns_unlink(vm->ns, e);
+		inode_drop_name(vm, inode, name);
 	}
 	vm_unlock(&vm->ns_lock);
 	free(name);
@@ -627,6 +771,7 @@ void fput(struct file *file)
 	VM_BUG_ON(old <= 0);
 	if (old != 1)
 		return;
+	backing_close(file->inode);
 	iput(file->inode);
 	free(file);
 }
@@ -666,6 +811,19 @@ int fs_init(struct objvm *vm, const char *backing_dir)
 		return -ENOMEM;
 	}
 	ns->nr_buckets = NS_MIN_BUCKETS;
+	ns->host_dirfd = -1;
+	if (dir) {
+		ns->host_dirfd = open(dir[0] ? dir : "/",
+				      O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (ns->host_dirfd < 0) {
+			int err = -errno;
+
+			free(ns->buckets);
+			free(ns);
+			free(dir);
+			return err;
+		}
+	}
 	vm->ns = ns;
 	vm->backing_dir = dir;
 	return 0;
@@ -683,6 +841,9 @@ static void ns_free(struct namespace *ns)
 		}
 	}
 	free(ns->buckets);
+	free(ns->host_buckets);
+	if (ns->host_dirfd >= 0)
+		close(ns->host_dirfd);
 	free(ns);
 }
 
@@ -692,25 +853,36 @@ static void ns_free(struct namespace *ns)
  *
  * Nothing may be mapped any more, and no struct file be used after: files
  * still open are not freed (they are not tracked) but their inodes are.
+ * Dirty pages that cannot be written are dropped with the rest: this is
+ * the last chance, so the caller is told which file lost data.
  *
  * Context: machine destruction, no other thread running; takes ns_lock,
  * page locks, tree_lock.
+ * Return: 0, or the negative errno of the first write-back that failed,
+ * with that file's path in @path (@len bytes; @path may be NULL).
  * Models: fs/super.c generic_shutdown_super() (sync, then evict).
  */
-void fs_destroy(struct objvm *vm)
+int fs_destroy(struct objvm *vm, char *path, size_t len)
 {
 	struct list_head *pos, *n;
+	int err, ret = 0;
 
 	if (!vm->ns)
-		return;
+		return 0;
 	vm_lock(&vm->ns_lock);
 	list_for_each_safe(pos, n, &vm->inodes) {
 		struct inode *inode = list_entry(pos, struct inode, link);
 
 		if (atomic_load(&inode->i_state) == 0) {
-			if (inode->linked)
-				filemap_write_range(&inode->mapping, 0,
-						    UINT64_MAX);
+			err = inode->linked
+				      ? filemap_write_range(&inode->mapping, 0,
+							    UINT64_MAX)
+				      : 0;
+			if (err && !ret) {
+				ret = err;
+				if (path && len)
+					snprintf(path, len, "%s", inode->path);
+			}
 			evict_inode_pages(&inode->mapping);
 			backing_release(inode);
 		}
@@ -722,4 +894,5 @@ void fs_destroy(struct objvm *vm)
 	vm->ns = NULL;
 	free(vm->backing_dir);
 	vm->backing_dir = NULL;
+	return ret;
 }

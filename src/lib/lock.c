@@ -8,6 +8,7 @@
  * which cannot deadlock.  This is 2.6's lockdep reduced to what objvm's
  * fixed hierarchy needs.
  */
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,6 +29,7 @@ static _Thread_local struct {
 
 static const char *const rank_names[NR_LOCK_RANKS] = {
 	[LOCK_NONE] = "none",
+	[LOCK_CALL] = "call_lock",
 	[LOCK_TASKS] = "tasks_lock",
 	[LOCK_FDTABLE] = "fd_lock",
 	[LOCK_NAMESPACE] = "ns_lock",
@@ -176,6 +178,18 @@ void vm_unlock(struct vm_lock *l)
 void vm_rwlock_init(struct vm_rwlock *l, enum lock_rank rank)
 {
 	pthread_rwlock_init(&l->rw, NULL);
+	l->rank = rank;
+}
+
+void vm_rwlock_init_writer_first(struct vm_rwlock *l, enum lock_rank rank)
+{
+	pthread_rwlockattr_t attr;
+
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(
+		&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&l->rw, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	l->rank = rank;
 }
 

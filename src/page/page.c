@@ -94,3 +94,18 @@ void put_page(struct objvm *vm, struct page *page)
 	count_event(vm, page_free);
 	free_pages(vm, page, 0);
 }
+
+struct page *alloc_user_page(struct objvm *vm, bool zero)
+{
+	struct page *page;
+	unsigned long freed;
+	int tries;
+
+	for (tries = 0;; tries++) {
+		page = alloc_pages(vm, 0, zero);
+		freed = vm->memory_pressure ? vm->memory_pressure(vm, !page)
+					    : 0;
+		if (page || tries == 3 || (!freed && tries))
+			return page;
+	}
+}

@@ -170,14 +170,26 @@ void unlock_page(struct objvm *vm, struct page *page);
  * The frame allocator's state, embedded in struct objvm.  Free blocks of
  * 2^order frames sit on free_area[order] through the head's ->lru, with
  * PG_buddy set and ->private = order.
+ *
+ * The frame table is backed lazily (machine.c maps vm->pages with
+ * MAP_NORESERVE): a big machine's 2 MiB blocks below the highest
+ * ZONE_EAGER_BLOCKS are never written at creation.  They are free but on
+ * no list, [untouched_lo, untouched_hi), and their struct pages read as
+ * zeros; the allocator takes the highest of them, and writes its struct
+ * pages, only when free_area[MAX_ORDER] is empty, which is the order the
+ * list would have given them.  So an idle 64 GiB machine costs little
+ * host memory, and the allocation order is the same as with every block
+ * on the list.
  */
-#define MAX_ORDER HPAGE_ORDER
+#define MAX_ORDER         HPAGE_ORDER
+#define ZONE_EAGER_BLOCKS 64 /* 2 MiB blocks put on the list at creation */
 
 struct zone {
 	struct vm_lock lock; /* LOCK_ZONE: everything below */
 	struct list_head free_area[MAX_ORDER + 1];
-	unsigned long nr_free[MAX_ORDER + 1]; /* blocks per order */
-	unsigned long nr_free_pages;          /* frames free in all */
+	unsigned long nr_free[MAX_ORDER + 1];     /* blocks per list */
+	unsigned long nr_free_pages;              /* frames free in all */
+	unsigned long untouched_lo, untouched_hi; /* see above */
 };
 
 /* Puts frames [first, vm->nr_frames) on the free lists. */
@@ -195,9 +207,13 @@ void zone_destroy(struct objvm *vm);
 struct page *alloc_pages(struct objvm *vm, unsigned int order, bool zero);
 void free_pages(struct objvm *vm, struct page *page, unsigned int order);
 unsigned long nr_free_pages(struct objvm *vm);
+/* The frames never handed out, whose struct pages are unwritten:
+ * [*lo, *hi).  Takes zone->lock. */
+void zone_untouched(struct objvm *vm, unsigned long *lo, unsigned long *hi);
 
 /*
- * check_zone - verify the free lists: Z1 blocks aligned and in range, Z2
+ * check_zone - verify the free lists (and the untouched blocks, which it
+ * does not read): Z1 blocks aligned and in range, Z2
  * PG_buddy and ->private on exactly the free heads, Z3 no overlaps, Z4
  * free frames unreferenced, Z5 free buddies merged, Z6 counts match (see
  * page/page_alloc.c).  Takes zone->lock.  Returns false and describes the

@@ -24,7 +24,16 @@
  *  Z5  No two buddies of the same order are both free whole: they would
  *      have been merged.
  *  Z6  nr_free[k] counts the blocks on free_area[k]; nr_free_pages counts
- *      the frames on all the lists.
+ *      the frames on all the lists and the untouched ones.
+ *  Z7  The untouched range is aligned to MAX_ORDER blocks, lies at or
+ *      above `first` and below nr_frames, and overlaps no free block.
+ *
+ * Whole blocks of MAX_ORDER below the highest ZONE_EAGER_BLOCKS are left
+ * untouched by zone_init() (page.h): free, counted in nr_free_pages, on
+ * no list, their struct pages unwritten.  rmqueue_locked() carves the
+ * highest of them when free_area[MAX_ORDER] is empty (zone_carve()), so
+ * blocks come out in the order the list, filled in ascending order with
+ * each block added at its head, would have given.
  *
  * Frames below the `first` given to zone_init() belong to the caller and
  * never carry PG_buddy, so a block whose buddy lies there never merges.
@@ -95,22 +104,49 @@ static void expand(struct zone *zone, struct page *page, unsigned int low,
 }
 
 /*
- * rmqueue_locked - take a block of @order off the free lists.
+ * zone_carve - the highest untouched block, its struct pages written now
+ * (as free frames), or NULL when none is left.
+ *
+ * Context: zone->lock held.
+ */
+static struct page *zone_carve(struct objvm *vm)
+{
+	struct zone *zone = &vm->zone;
+	struct page *page;
+	unsigned long i;
+
+	if (zone->untouched_hi == zone->untouched_lo)
+		return NULL;
+	zone->untouched_hi -= 1UL << MAX_ORDER;
+	page = pfn_to_page(vm, zone->untouched_hi);
+	for (i = 0; i < 1UL << MAX_ORDER; i++)
+		reset_page(page + i);
+	return page;
+}
+
+/*
+ * rmqueue_locked - take a block of @order off the free lists (or, for
+ * the largest order, from the untouched blocks once its list is empty).
  *
  * Context: zone->lock held.
  * Return: its head, or NULL if no free block is large enough.
  * Models: mm/page_alloc.c __rmqueue() (2.6.20).
  */
-static struct page *rmqueue_locked(struct zone *zone, unsigned int order)
+static struct page *rmqueue_locked(struct objvm *vm, unsigned int order)
 {
+	struct zone *zone = &vm->zone;
 	struct page *page;
 	unsigned int k;
 
 	for (k = order; k <= MAX_ORDER; k++) {
-		if (list_empty(&zone->free_area[k]))
-			continue;
-		page = list_entry(zone->free_area[k].next, struct page, lru);
-		del_free_block(zone, page, k);
+		if (list_empty(&zone->free_area[k])) {
+			if (k < MAX_ORDER || !(page = zone_carve(vm)))
+				continue;
+		} else {
+			page = list_entry(zone->free_area[k].next, struct page,
+					  lru);
+			del_free_block(zone, page, k);
+		}
 		expand(zone, page, order, k);
 		zone->nr_free_pages -= 1UL << order;
 		return page;
@@ -210,7 +246,9 @@ static void poison_block(struct objvm *vm, struct page *page,
 
 /*
  * zone_init - put frames [@first, vm->nr_frames) on the free lists as the
- * largest aligned blocks that fit, and reset their struct pages.
+ * largest aligned blocks that fit, and reset their struct pages; but
+ * leave the 2 MiB blocks below the highest ZONE_EAGER_BLOCKS of them
+ * untouched (see the top of this file), their struct pages unwritten.
  *
  * Context: the machine is not yet shared; no lock taken.
  * Models: mm/page_alloc.c free_area_init_core() and the boot-time freeing
@@ -219,17 +257,29 @@ static void poison_block(struct objvm *vm, struct page *page,
 void zone_init(struct objvm *vm, unsigned long first)
 {
 	struct zone *zone = &vm->zone;
-	unsigned long pfn, i;
+	const unsigned long block = 1UL << MAX_ORDER;
+	unsigned long pfn, i, lo, hi;
 	unsigned int order;
 
 	VM_BUG_ON(first > vm->nr_frames);
+	/* The whole blocks are [lo, end of the last whole block). */
+	lo = (first + block - 1) & ~(block - 1);
+	hi = vm->nr_frames & ~(block - 1);
+	if (hi > lo + ZONE_EAGER_BLOCKS * block)
+		hi -= ZONE_EAGER_BLOCKS * block;
+	else
+		hi = lo;
+	zone->untouched_lo = lo;
+	zone->untouched_hi = hi;
 	vm_lock_init(&zone->lock, LOCK_ZONE);
 	for (order = 0; order <= MAX_ORDER; order++) {
 		list_init(&zone->free_area[order]);
 		zone->nr_free[order] = 0;
 	}
-	zone->nr_free_pages = 0;
+	zone->nr_free_pages = hi - lo;
 	for (pfn = first; pfn < vm->nr_frames; pfn += 1UL << order) {
+		if (pfn == lo && hi > lo)
+			pfn = hi;
 		order = max_block_order(pfn, vm->nr_frames);
 		for (i = 0; i < 1UL << order; i++)
 			reset_page(pfn_to_page(vm, pfn + i));
@@ -274,7 +324,7 @@ struct page *alloc_pages(struct objvm *vm, unsigned int order, bool zero)
 
 	VM_BUG_ON(order > MAX_ORDER);
 	vm_lock(&zone->lock);
-	page = rmqueue_locked(zone, order);
+	page = rmqueue_locked(vm, order);
 	vm_unlock(&zone->lock);
 	if (!page)
 		return NULL;
@@ -332,6 +382,14 @@ unsigned long nr_free_pages(struct objvm *vm)
 	nr = vm->zone.nr_free_pages;
 	vm_unlock(&vm->zone.lock);
 	return nr;
+}
+
+void zone_untouched(struct objvm *vm, unsigned long *lo, unsigned long *hi)
+{
+	vm_lock(&vm->zone.lock);
+	*lo = vm->zone.untouched_lo;
+	*hi = vm->zone.untouched_hi;
+	vm_unlock(&vm->zone.lock);
 }
 
 /* --- check_zone() -------------------------------------------------------- */
@@ -482,14 +540,39 @@ static void check_coalesced(struct zone_check *zc)
 	}
 }
 
+/* Z7, and the untouched frames count as free (their bits set first, so
+ * a listed block among them is an overlap, Z3). */
+static void check_untouched(struct zone_check *zc)
+{
+	const struct zone *zone = &zc->vm->zone;
+	unsigned long lo = zone->untouched_lo, hi = zone->untouched_hi, pfn;
+
+	if (lo == hi)
+		return;
+	if (lo > hi || hi > zc->vm->nr_frames ||
+	    ((lo | hi) & ((1UL << MAX_ORDER) - 1))) {
+		zone_fail(zc,
+			  "Z7 zone: untouched frames %lu-%lu misaligned or "
+			  "out of range",
+			  lo, hi);
+		return;
+	}
+	for (pfn = lo; pfn < hi; pfn++)
+		test_and_set_seen(zc, pfn);
+	zc->frames += hi - lo;
+}
+
 /* The rest of Z2: no frame outside the free blocks has PG_buddy. */
 static void check_stray_buddy(struct zone_check *zc)
 {
+	const struct zone *zone = &zc->vm->zone;
 	unsigned long pfn;
 
 	for (pfn = 0; pfn < zc->vm->nr_frames && !zc->failed; pfn++)
-		if (!test_and_set_seen(zc, pfn) &&
-		    page_test_flag(pfn_to_page(zc->vm, pfn), PG_buddy))
+		if (pfn == zone->untouched_lo && zone->untouched_hi > pfn)
+			pfn = zone->untouched_hi - 1; /* unwritten: not read */
+		else if (!test_and_set_seen(zc, pfn) &&
+			 page_test_flag(pfn_to_page(zc->vm, pfn), PG_buddy))
 			zone_fail(zc,
 				  "Z2 zone: pfn %lu has PG_buddy but is "
 				  "in no free block",
@@ -514,6 +597,7 @@ bool check_zone(struct objvm *vm, char *msg, size_t len)
 		return false;
 	}
 	vm_lock(&vm->zone.lock);
+	check_untouched(&zc);
 	for (order = 0; order <= MAX_ORDER && !zc.failed; order++)
 		check_free_list(&zc, order);
 	check_coalesced(&zc);

@@ -25,6 +25,8 @@ static struct page *table_alloc(struct mm *mm)
 		return NULL;
 	page_set_flag(page, PG_pgtable);
 	mm->nr_ptes++;
+	/* Both: put_page() counts the frame as freed (C1 in check.c). */
+	count_event(mm->vm, page_alloc);
 	count_event(mm->vm, pgtable_alloc);
 	return page;
 }

@@ -113,7 +113,7 @@ static bool page_mapping_inuse(struct page *page)
 	if (page_is_anon(page))
 		return false;
 	mapping = page_file_mapping(page);
-	return mapping && (mapping->i_mmap.count || mapping->i_mmap_list_count ||
+	return mapping && (vm_rmap(mapping->host->vm)->vma_count(mapping) ||
 			   !list_empty(&mapping->i_mmap_nonlinear));
 }
 
@@ -140,7 +140,8 @@ static void refill_inactive(struct objvm *vm, unsigned long nr,
 		bool active = false;
 
 		if (page_is_mapped(page)) {
-			if (!reclaim_mapped || (page_is_anon(page) && !vm->swap))
+			if (!reclaim_mapped ||
+			    (page_is_anon(page) && !vm->swap))
 				active = true;
 			else if (!trylock_page(vm, page))
 				active = true;
@@ -159,32 +160,37 @@ static void refill_inactive(struct objvm *vm, unsigned long nr,
 
 enum pageout_result { PAGE_KEEP, PAGE_ACTIVATE, PAGE_CLEAN };
 
-/* Writes locked, dirty, unmapped @page to where it belongs. */
+/* Writes locked, dirty, unmapped @page to where it belongs: an
+ * anonymous page to its swap slot, a shmem page to a new one (through the
+ * shmem store), a file page to its store (writepage_locked, which keeps a
+ * failure on the mapping for the next fsync or msync). */
 static enum pageout_result pageout(struct objvm *vm, struct page *page)
 {
-	struct address_space *mapping;
+	struct address_space *mapping = page_file_mapping(page);
 	int err;
 
-	if (!page_test_clear_flag(page, PG_dirty))
-		return PAGE_CLEAN;
 	if (page_test_flag(page, PG_swapcache)) {
+		if (!page_test_clear_flag(page, PG_dirty))
+			return PAGE_CLEAN;
 		err = swap_writepage(vm, page);
-	} else if ((mapping = page_file_mapping(page))) {
-		/* shmem: out to a swap slot (fs/backing.c). */
-		err = backing_writepage(mapping->host, page->index,
-					page_address(vm, page));
-		if (!err && mapping->host->backing != BACKING_SHMEM)
-			count_event(vm, writeback);
-	} else {
+		if (err)
+			SetPageDirty(page);
+	} else if (!mapping) {
 		/* Truncated meanwhile: nothing to write it to. */
 		return PAGE_CLEAN;
+	} else if (mapping->host->backing == BACKING_SHMEM) {
+		if (!page_test_clear_flag(page, PG_dirty))
+			return PAGE_CLEAN;
+		err = backing_writepage(mapping->host, page->index,
+					page_address(vm, page));
+		if (err)
+			SetPageDirty(page);
+	} else {
+		err = writepage_locked(page);
 	}
-	if (err) {
-		/* Kept dirty and in use: the data is never dropped. */
-		SetPageDirty(page);
-		return PAGE_ACTIVATE;
-	}
-	return PAGE_CLEAN;
+	/* A failed write keeps the page dirty and in use: its data is never
+	 * dropped. */
+	return err ? PAGE_ACTIVATE : PAGE_CLEAN;
 }
 
 /* Frees locked, clean, unmapped @page from its cache if nobody but the
@@ -302,7 +308,9 @@ static void shrink_zone(struct objvm *vm, struct scan_control *sc,
 			refill_inactive(vm, n, sc);
 		}
 		if (nr_inactive) {
-			n = MIN(nr_inactive, SWAP_CLUSTER_MAX);
+			/* Never more than asked: `reclaim N` frees at most N. */
+			n = MIN(MIN(nr_inactive, SWAP_CLUSTER_MAX),
+				wanted - sc->nr_reclaimed);
 			nr_inactive -= n;
 			shrink_cache(vm, n, sc);
 			if (sc->nr_reclaimed >= wanted)
@@ -346,22 +354,23 @@ static void wakeup_kswapd(struct objvm *vm)
 	pthread_mutex_unlock(&rs->mutex);
 }
 
-struct page *alloc_user_page(struct objvm *vm, bool zero)
+/*
+ * What alloc_user_page() (page/page.c) calls after each try: wakes kswapd
+ * when free memory is below the low watermark, and when the try found no
+ * frame reclaims in the allocating thread (direct reclaim), returning the
+ * pages freed.  Registered on the machine by reclaim_init(), so that the
+ * allocator below calls reclaim above only through this hook.
+ */
+static unsigned long memory_pressure(struct objvm *vm, bool failed)
 {
 	struct reclaim_state *rs = vm->reclaim;
-	struct page *page;
-	int tries;
 
-	for (tries = 0;; tries++) {
-		page = alloc_pages(vm, 0, zero);
-		if (rs && rs->running && nr_free_pages(vm) < rs->pages_low)
-			wakeup_kswapd(vm);
-		if (page || tries == 3)
-			return page;
-		count_event(vm, direct_reclaim);
-		if (!try_to_free_pages(vm, SWAP_CLUSTER_MAX) && tries)
-			return NULL;
-	}
+	if (rs->running && nr_free_pages(vm) < rs->pages_low)
+		wakeup_kswapd(vm);
+	if (!failed)
+		return 0;
+	count_event(vm, direct_reclaim);
+	return try_to_free_pages(vm, SWAP_CLUSTER_MAX);
 }
 
 /* --- kswapd --------------------------------------------------------------------------- */
@@ -381,11 +390,18 @@ static void *kswapd(void *arg)
 		rs->busy = true;
 		pthread_mutex_unlock(&rs->mutex);
 		count_event(vm, kswapd_run);
-		/* balance_pgdat: up to the high watermark. */
+		/* balance_pgdat: up to the high watermark.  Each batch holds
+		 * call_lock for reading, as a call does, so that the checker
+		 * (which stops the world) never runs beside it. */
 		while (nr_free_pages(vm) < rs->pages_high) {
 			unsigned long want = rs->pages_high - nr_free_pages(vm);
+			unsigned long got;
 
-			if (!try_to_free_pages(vm, MIN(want, SWAP_CLUSTER_MAX)))
+			vm_read_lock(&vm->call_lock);
+			got = try_to_free_pages(vm,
+						MIN(want, SWAP_CLUSTER_MAX));
+			vm_rw_unlock(&vm->call_lock);
+			if (!got)
 				break;
 		}
 		pthread_mutex_lock(&rs->mutex);
@@ -456,6 +472,7 @@ int reclaim_init(struct objvm *vm, bool on)
 	pthread_cond_init(&rs->wake, NULL);
 	pthread_cond_init(&rs->idle, NULL);
 	vm->reclaim = rs;
+	vm->memory_pressure = memory_pressure;
 	return on ? kswapd_set(vm, true) : 0;
 }
 
@@ -466,6 +483,7 @@ void reclaim_destroy(struct objvm *vm)
 	if (!rs)
 		return;
 	kswapd_set(vm, false);
+	vm->memory_pressure = NULL;
 	pthread_mutex_destroy(&rs->mutex);
 	pthread_cond_destroy(&rs->wake);
 	pthread_cond_destroy(&rs->idle);

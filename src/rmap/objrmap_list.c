@@ -26,8 +26,8 @@ void objrmap_list_remove(struct address_space *mapping, struct vma *vma)
 }
 
 void objrmap_list_walk(struct address_space *mapping, pgoff_t first,
-		      pgoff_t last, bool (*fn)(struct vma *vma, void *arg),
-		      void *arg)
+		       pgoff_t last, bool (*fn)(struct vma *vma, void *arg),
+		       void *arg)
 {
 	struct objvm *vm = mapping->host->vm;
 	struct list_head *pos, *next;

@@ -31,8 +31,8 @@
 #include "pgtable/tlb.h"
 #include "rmap/rmap.h"
 
-#define PTE_DIRECT 1UL
-#define NRPTE      ((64 - sizeof(void *)) / sizeof(pte_t *))
+#define PTE_DIRECT       1UL
+#define NRPTE            ((64 - sizeof(void *)) / sizeof(pte_t *))
 #define BLOCKS_PER_FRAME (PAGE_SIZE / sizeof(struct pte_chain))
 
 struct pte_chain {
@@ -90,9 +90,8 @@ static bool slab_grow(struct objvm *vm, struct page *frame)
 		return false;
 	page_set_flag(frame, PG_slab);
 	for (i = 0; i < BLOCKS_PER_FRAME; i++) {
-		unsigned long next = i + 1 < BLOCKS_PER_FRAME
-					     ? (i + 1) * 64 + 1
-					     : 0;
+		unsigned long next = i + 1 < BLOCKS_PER_FRAME ? (i + 1) * 64 + 1
+							      : 0;
 
 		*(unsigned long *)block_at(vm, frame, i * 64) = next;
 	}
@@ -120,7 +119,7 @@ static struct pte_chain *block_alloc(struct objvm *vm)
 	off = frame->index - 1;
 	pc = block_at(vm, frame, off);
 	frame->index = *(unsigned long *)pc;
-	frame->private++;
+	frame->private ++;
 	slab->nr_free--;
 	if (!frame->index)
 		list_del(&frame->lru);
@@ -143,7 +142,7 @@ static void block_free(struct objvm *vm, struct pte_chain *pc)
 		list_add(&frame->lru, &slab->partial);
 	*(unsigned long *)pc = frame->index;
 	frame->index = off + 1;
-	frame->private--;
+	frame->private --;
 	slab->nr_free++;
 	/* Keep one frame's worth of free blocks; give the rest back. */
 	if (frame->private == 0 && slab->nr_free > 2 * BLOCKS_PER_FRAME) {
@@ -312,8 +311,8 @@ static void ptechain_remove(struct objvm *vm, struct page *page, pte_t *ptep)
 				k = i;
 			}
 		if (n == 1) {
-			page->pte_chain =
-				(unsigned long)head->ptes[k] | PTE_DIRECT;
+			page->pte_chain = (unsigned long)head->ptes[k] |
+					  PTE_DIRECT;
 			block_free(vm, head);
 			count_events(vm, STAT_rmap_bytes,
 				     sizeof(pte_t *) -
@@ -523,14 +522,16 @@ bool ptechain_check_page(struct objvm *vm, struct page *page,
 	if (page->pte_chain & PTE_DIRECT) {
 		n = 1;
 	} else {
-		for (pc = (struct pte_chain *)page->pte_chain; pc; pc = pc->next)
+		for (pc = (struct pte_chain *)page->pte_chain; pc;
+		     pc = pc->next)
 			for (i = 0; i < NRPTE; i++)
 				if (pc->ptes[i])
 					n++;
 	}
 	if (n != ptes) {
 		snprintf(msg, len,
-			 "R1 frame %lu: pte chain holds %lu ptes but %lu map it",
+			 "R1 frame %lu: pte chain holds %lu ptes but %lu map "
+			 "it",
 			 page_to_pfn(vm, page), n, ptes);
 		return false;
 	}

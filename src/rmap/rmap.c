@@ -80,8 +80,15 @@ void ptep_to_where(struct objvm *vm, pte_t *ptep, struct mm **mm,
 
 	VM_BUG_ON_PAGE(!page_test_flag(table, PG_pgtable), table);
 	*mm = table->mapping;
-	*addr = table->index + (((off & ~PAGE_MASK) / sizeof(pte_t))
-				<< PAGE_SHIFT);
+	*addr = table->index +
+		(((off & ~PAGE_MASK) / sizeof(pte_t)) << PAGE_SHIFT);
+}
+
+/* VM_LOCKED, read without mmap_lock: mlock may be changing it; reclaim
+ * only needs a value that was true at some point. */
+static bool vma_locked(struct vma *vma)
+{
+	return __atomic_load_n(&vma->flags, __ATOMIC_RELAXED) & VM_LOCKED;
 }
 
 /* --- one pte --------------------------------------------------------------- */
@@ -112,7 +119,7 @@ int unmap_one_pte(struct page *page, struct vma *vma, uint64_t addr,
 	assert_held(&mm->page_table_lock);
 	if (!pte_present(pte) || pte_pfn(pte) != page_to_pfn(vm, page))
 		return SWAP_AGAIN;
-	if (__atomic_load_n(&vma->flags, __ATOMIC_RELAXED) & VM_LOCKED)
+	if (vma_locked(vma))
 		return SWAP_FAIL;
 	if (pte_young(pte)) {
 		pte_write_entry(ptep, pte & ~_PAGE_ACCESSED);
@@ -250,8 +257,7 @@ int page_referenced_obj(struct objvm *vm, struct page *page)
  * and stay.  Lowers *@budget by the ptes taken.
  * Context: i_mmap_lock held; takes page_table_lock.
  */
-static void try_to_unmap_cluster(uint64_t cursor, long *budget,
-				 struct vma *vma)
+static void try_to_unmap_cluster(uint64_t cursor, long *budget, struct vma *vma)
 {
 	struct mm *mm = vma->mm;
 	struct objvm *vm = mm->vm;
@@ -287,9 +293,10 @@ static void try_to_unmap_cluster(uint64_t cursor, long *budget,
 			tlb_flush_page(vm, mm->tlb, addr);
 			continue;
 		}
-		pte_write_entry(ptep, linear_page_index(vma, addr) != page->index
-					      ? pgoff_to_pte(page->index)
-					      : 0);
+		pte_write_entry(ptep,
+				linear_page_index(vma, addr) != page->index
+					? pgoff_to_pte(page->index)
+					: 0);
 		tlb_flush_page(vm, mm->tlb, addr);
 		if (pte_dirty(pte))
 			SetPageDirty(page);
@@ -304,11 +311,6 @@ static void try_to_unmap_cluster(uint64_t cursor, long *budget,
 	/* The page cache still holds every one of them. */
 	for (i = 0; i < nr; i++)
 		put_page(vm, gathered[i]);
-}
-
-static bool vma_locked(struct vma *vma)
-{
-	return __atomic_load_n(&vma->flags, __ATOMIC_RELAXED) & VM_LOCKED;
 }
 
 /* Steps 4-10 of try_to_unmap_file (docs/linux-map.md).  Context:
@@ -360,8 +362,8 @@ static int try_to_unmap_nonlinear(struct address_space *mapping,
 	} while (max_nl_cursor <= max_nl_size);
 	/* A whole sweep without using the budget up: start over next time. */
 	list_for_each(pos, &mapping->i_mmap_nonlinear)
-		list_entry(pos, struct vma, shared.nonlinear)
-			->nonlinear_cursor = 0;
+		list_entry(pos, struct vma, shared.nonlinear)->nonlinear_cursor =
+			0;
 	return SWAP_AGAIN;
 }
 

@@ -85,8 +85,7 @@ struct rmap_policy {
 	int (*try_to_unmap)(struct objvm *vm, struct page *page);
 };
 
-extern const struct rmap_policy rmap_objrmap, rmap_objrmap_list,
-	rmap_ptechain;
+extern const struct rmap_policy rmap_objrmap, rmap_objrmap_list, rmap_ptechain;
 
 /* The policy for enum rmap_scheme @scheme. */
 const struct rmap_policy *rmap_policy_of(int scheme);
@@ -164,6 +163,13 @@ static inline void rmap_prepare(struct mm *mm, unsigned long nr)
 	if (mm->vm->rmap->prepare)
 		mm->vm->rmap->prepare(mm, nr);
 }
+
+/* --- anon_vma (rmap/anon.c) ------------------------------------------------
+ * Context: mmap_lock held (for reading, at least).
+ */
+int anon_vma_prepare(struct vma *vma);
+void anon_vma_link(struct vma *vma); /* vma->anon_vma already set */
+void anon_vma_unlink(struct vma *vma);
 
 /* --- the VMA side -------------------------------------------------------- */
 

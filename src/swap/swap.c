@@ -31,8 +31,9 @@ int swap_init(struct objvm *vm, uint64_t bytes, const char *path)
 	if (!si->swap_map)
 		goto nomem;
 	if (path) {
-		si->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC |
-					    O_NOFOLLOW,
+		si->fd = open(path,
+			      O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC |
+				      O_NOFOLLOW,
 			      0600);
 		if (si->fd < 0) {
 			int err = -errno;
@@ -268,8 +269,7 @@ struct page *swap_cache_page(struct objvm *vm, unsigned long slot)
 	return page;
 }
 
-static struct page *lookup_swap_cache(struct swap_info *si,
-				      unsigned long slot)
+static struct page *lookup_swap_cache(struct swap_info *si, unsigned long slot)
 {
 	struct page *page;
 
@@ -365,8 +365,8 @@ void free_swap_and_cache(struct objvm *vm, unsigned long slot)
 	put_page(vm, page);
 }
 
-bool remove_exclusive_swap_page(struct objvm *vm, struct page *page,
-				int maps, int extra)
+bool remove_exclusive_swap_page(struct objvm *vm, struct page *page, int maps,
+				int extra)
 {
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
 	/* No pte maps it but the caller's @maps, no swap pte names its slot

@@ -34,8 +34,8 @@ struct swap_info {
 	unsigned long nr_used;  /* slots with a count */
 	unsigned long next;     /* where the next-fit search starts */
 	unsigned short *swap_map;
-	unsigned char *area;    /* in host memory, or NULL */
-	int fd;                 /* a host file, or -1 */
+	unsigned char *area;          /* in host memory, or NULL */
+	int fd;                       /* a host file, or -1 */
 	struct radix_tree_root cache; /* slot → page */
 	unsigned long cache_pages;
 };
@@ -60,8 +60,7 @@ int swap_writepage(struct objvm *vm, struct page *page);
 
 /* The page of @slot with a reference, read from the area if it is not in
  * the swap cache (*major set then); NULL when no frame could be had. */
-struct page *read_swap_cache(struct objvm *vm, unsigned long slot,
-			     bool *major);
+struct page *read_swap_cache(struct objvm *vm, unsigned long slot, bool *major);
 
 /* A swap pte was zapped: drop its count, and the cached page with it when
  * nothing else wants that page.  Context: page_table_lock may be held. */
@@ -72,8 +71,8 @@ void free_swap_and_cache(struct objvm *vm, unsigned long slot);
  * those ptes and the caller's @extra references, takes it out of the
  * cache (its only copy is then the page, dirty), so that it can be written
  * in place (2.6 can_share_swap_page).  Returns whether it did. */
-bool remove_exclusive_swap_page(struct objvm *vm, struct page *page,
-				int maps, int extra);
+bool remove_exclusive_swap_page(struct objvm *vm, struct page *page, int maps,
+				int extra);
 
 /* Slots without the swap cache, for shmem (fs/backing.c): a slot with
  * count 1 or -1 when none is free, and its bytes. */

@@ -130,6 +130,7 @@ void truncate_inode_pages(struct address_space *mapping, int64_t lstart)
 	pgoff_t start = ((uint64_t)lstart + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	unsigned int partial = lstart & ~PAGE_MASK;
 	struct page *pages[TRUNCATE_BATCH];
+	uint64_t idx[TRUNCATE_BATCH];
 	unsigned int i, n;
 
 	do {
@@ -155,6 +156,15 @@ void truncate_inode_pages(struct address_space *mapping, int64_t lstart)
 	} while (n);
 	if (partial)
 		zero_page_tail(mapping, start - 1, partial);
+	/* Pages past the end were not evicted by reclaim: no refaults. */
+	vm_lock(&mapping->tree_lock);
+	while ((n = radix_tree_gang_lookup(&mapping->shadows, (void **)pages,
+					   idx, start, TRUNCATE_BATCH))) {
+		for (i = 0; i < n; i++)
+			radix_tree_delete(&mapping->shadows, idx[i]);
+		start = idx[n - 1] + 1;
+	}
+	vm_unlock(&mapping->tree_lock);
 }
 
 int do_truncate(struct inode *inode, int64_t size)

@@ -103,6 +103,7 @@ static struct vma *dup_vma(struct mm *mm, const struct vma *old)
 	vma->flags = old->flags & ~VM_LOCKED; /* mlock is not inherited */
 	vma->pgoff = old->pgoff;
 	vma->file = old->file;
+	vma->vm_ops = old->vm_ops;
 	vma->anon_vma = old->anon_vma;
 	vma->kept_apart = true;
 	if (vma->anon_vma) {

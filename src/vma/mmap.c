@@ -23,14 +23,44 @@ static bool range_is_free(struct mm *mm, uint64_t start, uint64_t end)
 	return !vma || vma->start >= end;
 }
 
+/*
+ * gap_search_topdown - the highest place for @len bytes that ends at or
+ * below @high and starts at or above the second page, within the gaps
+ * below the VMAs of @vma's subtree: the gap below a VMA spans
+ * [vma_gap_start(), start), cut at @high.  Subtrees whose largest gap is
+ * too small are skipped whole (M5), and so are right subtrees whose gaps
+ * all start too high, so the search is O(log n).
+ * Return: true and *out, or false when no gap there fits.
+ */
+static bool gap_search_topdown(const struct vma *vma, uint64_t len,
+			       uint64_t high, uint64_t *out)
+{
+	uint64_t gap_start, gap_end;
+
+	if (!vma || vma->rb_subtree_gap < len)
+		return false;
+	/* The gaps of the right subtree start at vma->end or above. */
+	if (vma->end + len <= high &&
+	    gap_search_topdown(RB_RIGHT(vma, rb), len, high, out))
+		return true;
+	gap_start = MAX(vma_gap_start(vma), PAGE_SIZE);
+	gap_end = MIN(vma->start, high);
+	if (gap_end >= gap_start + len) {
+		*out = gap_end - len;
+		return true;
+	}
+	return gap_search_topdown(RB_LEFT(vma, rb), len, high, out);
+}
+
 /* Where x86-64 puts @len bytes: @addr if fixed, else the hint if it is
- * free, else the highest gap below mmap_base that fits (top-down). */
+ * free, else the highest gap below mmap_base that fits (top-down), down
+ * to the second page (vm.mmap_min_addr is checked on the result). */
 static int arch_get_unmapped_area_topdown(struct mm *mm, uint64_t addr,
 					  uint64_t len, bool fixed,
 					  uint64_t *out)
 {
-	uint64_t top = mm->mmap_base;
-	struct vma *vma;
+	uint64_t top = mm->mmap_base, floor;
+	struct vma *last;
 
 	if (len > TASK_SIZE)
 		return -ENOMEM;
@@ -50,30 +80,15 @@ static int arch_get_unmapped_area_topdown(struct mm *mm, uint64_t addr,
 			return 0;
 		}
 	}
-	/* Top-down: the highest gap below mmap_base that fits, down to the
-	 * second page (vm.mmap_min_addr is checked on the result). */
-	vma = find_vma(mm, top - 1);
-	if (vma && vma->start >= top)
-		vma = vma_prev(vma);
-	else if (!vma)
-		vma = RB_MAX(vma_tree, &mm->vmas);
-	for (;;) {
-		uint64_t floor = vma ? vma->end : PAGE_SIZE;
-
-		if (vma && vma->end > top) {
-			top = vma->start;
-			vma = vma_prev(vma);
-			continue;
-		}
-		if (top >= floor + len && top - len >= PAGE_SIZE) {
-			*out = top - len;
-			return 0;
-		}
-		if (!vma)
-			break;
-		top = vma->start;
-		vma = vma_prev(vma);
+	/* The gap above the last VMA first, then the tree's. */
+	last = RB_MAX(vma_tree, &mm->vmas);
+	floor = MAX(last ? last->end : 0, PAGE_SIZE);
+	if (top >= floor + len) {
+		*out = top - len;
+		return 0;
 	}
+	if (gap_search_topdown(RB_ROOT(&mm->vmas), len, top, out))
+		return 0;
 	return -ENOMEM;
 }
 
@@ -307,6 +322,7 @@ static int mmap_region(struct mm *mm, uint64_t addr, uint64_t len,
 	vma->flags = vm_flags;
 	vma->pgoff = pgoff;
 	vma->file = file;
+	vma->vm_ops = vm_ops_for(file);
 	if (file)
 		get_file(file);
 	vma_link(mm, vma);

@@ -107,6 +107,7 @@ static int move_vma(struct mm *mm, struct vma *vma, uint64_t old_addr,
 	if (!vma->file && !vma->anon_vma)
 		new->pgoff = new_addr >> PAGE_SHIFT;
 	new->file = vma->file;
+	new->vm_ops = vma->vm_ops;
 	new->anon_vma = vma->anon_vma;
 	new->anon_key = vma->anon_key;
 	new->anon_forked = vma->anon_forked;
@@ -280,8 +281,9 @@ int do_mremap(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
 	/* A move allocates its new page tables under page_table_lock, where
 	 * it cannot reclaim: reclaim for them now, before mmap_lock (which
 	 * reclaim may need to reach this mm's pages). */
-	reserve_frames(mm->vm, (MIN(old_len, new_len) >> PAGE_SHIFT) /
-					       PTRS_PER_TABLE + 4);
+	reserve_frames(mm->vm,
+		       (MIN(old_len, new_len) >> PAGE_SHIFT) / PTRS_PER_TABLE +
+			       4);
 	vm_write_lock(&mm->mmap_lock);
 	err = mremap_locked(mm, addr, old_len, new_len, flags, new_addr, caps,
 			    out);

@@ -47,7 +47,8 @@ static int msync_vma(struct vma *vma, uint64_t start, uint64_t end)
 		first = 0;
 		last = UINT64_MAX;
 	}
-	return filemap_write_range(&vma->file->inode->mapping, first, last);
+	return filemap_write_and_check_range(&vma->file->inode->mapping, first,
+					     last);
 }
 
 int do_msync(struct mm *mm, uint64_t start, uint64_t len, int flags)

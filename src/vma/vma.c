@@ -2,7 +2,16 @@
  * vma/vma.c - the VMA tree of an mm: find, link, split, adjust, merge.
  *
  * VMAs sit in a red-black tree keyed by start address (2.6 used an rb
- * tree plus the vm_next list; RB_NEXT gives the list order here).  A file
+ * tree plus the vm_next list; RB_NEXT gives the list order here).  The
+ * tree is augmented as Linux's has been since 2.6.35: each VMA keeps the
+ * size of the free gap below it (rb_gap) and the largest gap in its
+ * subtree (rb_subtree_gap), so get_unmapped_area() finds the highest gap
+ * that fits in O(log n) instead of walking every VMA.  The same scheme as
+ * lib/itree.c keeps the maxima right: libbsd recomputes the nodes it
+ * rotates (RB_AUGMENT), and every change ends by recomputing from the
+ * lowest changed node up to the root.  A VMA's gap changes when its start
+ * moves or its predecessor's end does, so a change of start or end, an
+ * insert and a removal also update the gap of the VMA after.  A file
  * VMA is also in its mapping's i_mmap tree, keyed by the file page range
  * it maps, so every change of start, end or pgoff of a file VMA is made
  * under that mapping's i_mmap_lock: truncate walks the tree without the
@@ -28,7 +37,88 @@ static int vma_cmp(struct vma *a, struct vma *b)
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
+/* max(rb_gap, the children's rb_subtree_gap): M5 for one VMA. */
+static void vma_gap_augment(struct vma *vma)
+{
+	const struct vma *left = RB_LEFT(vma, rb), *right = RB_RIGHT(vma, rb);
+	uint64_t max = vma->rb_gap;
+
+	if (left && left->rb_subtree_gap > max)
+		max = left->rb_subtree_gap;
+	if (right && right->rb_subtree_gap > max)
+		max = right->rb_subtree_gap;
+	vma->rb_subtree_gap = max;
+}
+
+/* The hook libbsd's rotations and removals call (see above). */
+#undef RB_AUGMENT
+#define RB_AUGMENT(x) vma_gap_augment(x)
+
 RB_GENERATE(vma_tree, vma, rb, vma_cmp)
+
+/* Recomputes rb_subtree_gap from @vma (may be NULL) up to the root. */
+static void vma_gap_propagate(struct vma *vma)
+{
+	for (; vma; vma = RB_PARENT(vma, rb))
+		vma_gap_augment(vma);
+}
+
+/* Recomputes @vma's own gap from its predecessor, then the maxima. */
+static void vma_gap_update(struct mm *mm, struct vma *vma)
+{
+	struct vma *prev = RB_PREV(vma_tree, &mm->vmas, vma);
+
+	vma->rb_gap = vma->start - (prev ? prev->end : 0);
+	vma_gap_propagate(vma);
+}
+
+/* The same for the VMA after @vma, whose gap @vma's end bounds. */
+static void vma_gap_update_next(struct mm *mm, struct vma *vma)
+{
+	struct vma *next = RB_NEXT(vma_tree, &mm->vmas, vma);
+
+	if (next)
+		vma_gap_update(mm, next);
+}
+
+/*
+ * The lowest VMA whose subtree RB_REMOVE() of @vma changes: its parent,
+ * or, with two children, the old parent of its successor (the successor
+ * itself when that parent is @vma, since it then takes @vma's place).
+ */
+static struct vma *vma_removal_point(struct vma *vma)
+{
+	struct vma *next;
+
+	if (!RB_LEFT(vma, rb) || !RB_RIGHT(vma, rb))
+		return RB_PARENT(vma, rb);
+	next = RB_RIGHT(vma, rb);
+	while (RB_LEFT(next, rb))
+		next = RB_LEFT(next, rb);
+	return RB_PARENT(next, rb) == vma ? next : RB_PARENT(next, rb);
+}
+
+static void vma_tree_insert(struct mm *mm, struct vma *vma)
+{
+	struct vma *clash;
+
+	vma->rb_gap = vma->rb_subtree_gap = 0;
+	clash = RB_INSERT(vma_tree, &mm->vmas, vma);
+	VM_BUG_ON(clash != NULL);
+	vma_gap_update(mm, vma);
+	vma_gap_update_next(mm, vma);
+}
+
+static void vma_tree_remove(struct mm *mm, struct vma *vma)
+{
+	struct vma *next = RB_NEXT(vma_tree, &mm->vmas, vma);
+	struct vma *point = vma_removal_point(vma);
+
+	RB_REMOVE(vma_tree, &mm->vmas, vma);
+	vma_gap_propagate(point);
+	if (next)
+		vma_gap_update(mm, next);
+}
 
 struct vma *find_vma(struct mm *mm, uint64_t addr)
 {
@@ -131,9 +221,7 @@ void vma_set_nonlinear(struct vma *vma)
 
 static void vma_link_locked(struct mm *mm, struct vma *vma)
 {
-	struct vma *clash = RB_INSERT(vma_tree, &mm->vmas, vma);
-
-	VM_BUG_ON(clash != NULL);
+	vma_tree_insert(mm, vma);
 	mm->map_count++;
 	mm->total_vm += vma_pages(vma);
 	if (vma->flags & VM_LOCKED)
@@ -153,7 +241,7 @@ void vma_link(struct mm *mm, struct vma *vma)
 
 static void vma_unlink_locked(struct mm *mm, struct vma *vma)
 {
-	RB_REMOVE(vma_tree, &mm->vmas, vma);
+	vma_tree_remove(mm, vma);
 	mm->map_count--;
 	mm->total_vm -= vma_pages(vma);
 	if (vma->flags & VM_LOCKED)
@@ -230,12 +318,17 @@ static void vma_adjust_locked(struct vma *vma, uint64_t start, uint64_t end,
 {
 	struct mm *mm = vma->mm;
 	uint64_t old_pages = vma_pages(vma);
+	bool moved = start != vma->start, resized = end != vma->end;
 
 	if (vma->file)
 		i_mmap_remove(vma);
 	vma->start = start; /* the tree order cannot change: no overlap */
 	vma->end = end;
 	vma->pgoff = pgoff;
+	if (moved)
+		vma_gap_update(mm, vma);
+	if (resized)
+		vma_gap_update_next(mm, vma);
 	mm->total_vm += vma_pages(vma) - old_pages;
 	if (vma->flags & VM_LOCKED)
 		mm->locked_vm += vma_pages(vma) - old_pages;
@@ -266,13 +359,24 @@ int vma_split_at(struct mm *mm, struct vma *vma, uint64_t addr, bool new_below)
 	new = vma_alloc(mm);
 	if (!new)
 		return -ENOMEM;
+	/*
+	 * One i_mmap_lock hold: truncate never sees the range uncovered.
+	 * The copy is made under it, and under the anon_vma's lock: other
+	 * tasks' inserts and removals rewrite vma->shared.it (and truncate
+	 * vma->truncate_count) under the first, and links to the neighbours
+	 * on the anon_vma's list under the second.  new makes links of its
+	 * own when it is linked.
+	 */
+	i_mmap_lock_vma(vma);
+	if (vma->anon_vma)
+		vm_lock(&vma->anon_vma->lock);
 	*new = *vma;
+	if (vma->anon_vma)
+		vm_unlock(&vma->anon_vma->lock);
+	memset(&new->shared, 0, sizeof(new->shared));
 	list_init(&new->anon_vma_node);
 	if (new->file)
 		get_file(new->file);
-
-	/* One i_mmap_lock hold: truncate never sees the range uncovered. */
-	i_mmap_lock_vma(vma);
 	if (new_below) {
 		new->end = addr;
 		vma_adjust_locked(vma, addr, vma->end, vma->pgoff + delta);

@@ -23,6 +23,9 @@
  *  M3  A file VMA is in its mapping's i_mmap tree with the right pgoff
  *      range (linear), or on its nonlinear list (VM_NONLINEAR).
  *  M4  A VMA with an anon_vma is on that anon_vma's list.
+ *  M5  Each VMA's rb_gap is the free space below it (start minus the
+ *      previous VMA's end, or start for the first), and rb_subtree_gap
+ *      the largest rb_gap in its subtree of mm->vmas.
  *
  * Models: include/linux/mm.h, mm/mmap.c (2.6.11).
  */
@@ -39,6 +42,12 @@ void mm_release(struct mm *mm);
 int dup_mmap(struct mm *mm, struct mm *oldmm);
 
 /* --- vma.c: the tree ----------------------------------------------------- */
+
+/* The gap-augmented tree (M5): which VMA's gap, and the subtree maximum. */
+static inline uint64_t vma_gap_start(const struct vma *vma)
+{
+	return vma->start - vma->rb_gap;
+}
 
 /* The first VMA with end > @addr, or NULL (2.6 find_vma). */
 struct vma *find_vma(struct mm *mm, uint64_t addr);
@@ -85,12 +94,6 @@ int vma_modify_flags(struct mm *mm, struct vma *vma, uint64_t start,
 #define vma_for_each(vma, mm)                              \
 	for ((vma) = RB_MIN(vma_tree, &(mm)->vmas); (vma); \
 	     (vma) = RB_NEXT(vma_tree, &(mm)->vmas, (vma)))
-
-/* --- anon.c: anon_vma ---------------------------------------------------- */
-
-int anon_vma_prepare(struct vma *vma);
-void anon_vma_link(struct vma *vma); /* vma->anon_vma already set */
-void anon_vma_unlink(struct vma *vma);
 
 /* What a caller may do beyond an ordinary task (do_mmap, do_mlock). */
 #define VM_CAP_SYS_RAWIO  1u /* map below MMAP_MIN_ADDR */

@@ -48,13 +48,13 @@ bad notask 1:1 "'load' needs a task: T: load ADDR LEN [as=str|u64|sum]" \
 scenario many.ovs 'spawn A
 A: bogus
 A: exit
-A: load W 3 as=u64
+A: load W 9 as=u64
 A: store W "x" => ok'
 run run many.ovs
 status 2
 stdout ""
 stderr "many.ovs:2:4: unknown command 'bogus'
-many.ovs:4:13: as=u64 needs LEN 8"
+many.ovs:4:13: as=u64 needs LEN 1 to 8"
 
 # A good file and a bad one: both are parsed before either runs.
 scenario good.ovs "check => ok"
@@ -65,7 +65,7 @@ stdout ""
 # A file that cannot be read.
 run run missing.ovs
 status 2
-stderr "missing.ovs: No such file or directory"
+stderr "objvm: missing.ovs: No such file or directory"
 
 # Standard input.
 printf 'spawn A\nA:\n' >"$tmp/in.ovs"

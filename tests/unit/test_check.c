@@ -220,6 +220,47 @@ START_TEST(page_cached_past_eof)
 }
 END_TEST
 
+/* Each counter pair balances, also once the page tables are gone. */
+START_TEST(counters_balance_after_exit)
+{
+	struct fixture fx;
+	struct objvm *vm;
+
+	fixture_init(&fx);
+	vm = fx.vm;
+	ck_assert_uint_gt(vm_stat_sum(vm, STAT_pgtable_alloc), 0);
+	ck_assert_int_eq(objvm_exit(fx.task), 0);
+	ck_assert_uint_eq(vm_stat_sum(vm, STAT_pgtable_alloc),
+			  vm_stat_sum(vm, STAT_pgtable_free));
+	/* Only the file's page cache is left. */
+	ck_assert_uint_eq(vm_stat_sum(vm, STAT_page_alloc) -
+				  vm_stat_sum(vm, STAT_page_free),
+			  vm->nr_frames - 1 - nr_free_pages(vm));
+	ck_assert_uint_eq(vm_stat_sum(vm, STAT_page_alloc) -
+				  vm_stat_sum(vm, STAT_page_free),
+			  2);
+	expect_clean_and_destroy(&fx);
+}
+END_TEST
+
+START_TEST(counters_unbalanced)
+{
+	struct fixture fx;
+
+	fixture_init(&fx);
+	count_event(fx.vm, page_free);
+	expect_broken(&fx, "C1 counters: frames");
+	count_event(fx.vm, page_alloc);
+	count_event(fx.vm, pgtable_alloc);
+	expect_broken(&fx, "C1 counters: page-table frames");
+	count_event(fx.vm, pgtable_free);
+	count_event(fx.vm, pagecache_remove);
+	expect_broken(&fx, "C1 counters: page-cache pages");
+	count_event(fx.vm, pagecache_add);
+	expect_clean_and_destroy(&fx);
+}
+END_TEST
+
 static Suite *check_suite(void)
 {
 	Suite *s = suite_create("check");
@@ -234,6 +275,8 @@ static Suite *check_suite(void)
 	tcase_add_test(tc, unmerged_neighbours);
 	tcase_add_test(tc, file_pte_in_linear_vma);
 	tcase_add_test(tc, page_cached_past_eof);
+	tcase_add_test(tc, counters_balance_after_exit);
+	tcase_add_test(tc, counters_unbalanced);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../tools/objvm/hostdir.c"
 #include "../../tools/objvm/parse.c"
 
 #include "harness.h"
 
 static struct scn_script script;
+static char why[160];
 
 static void teardown(void)
 {
@@ -330,8 +332,9 @@ START_TEST(expectations)
 	ck_assert_str_eq(c->expect, "\"a#b\"");
 	c = one("A: load W 3 => \"a\\\"#\"");
 	ck_assert_str_eq(c->expect, "\"a\\\"#\"");
-	c = one("A: maps =>");
-	ck_assert_str_eq(c->expect, "");
+	/* An expectation says something: `=>` alone is a mistake. */
+	err("A: maps =>", 1, 9, "empty expectation after '=>'");
+	err("A: maps =>   # nothing", 1, 9, "empty expectation after '=>'");
 	c = one("A: load W 8=>\"x\"");
 	ck_assert_str_eq(c->expect, "\"x\"");
 	ck_assert_uint_eq(c->u.load.len, 8);
@@ -411,6 +414,7 @@ START_TEST(machine_every_key)
 	ck_assert_uint_eq(c->u.machine.given, 0);
 	ck_assert_uint_eq(c->u.machine.mem, 64ULL << 20);
 	ck_assert_ptr_null(c->u.machine.backing_dir);
+	ck_assert_int_eq(host_dir_set("/tmp", why, sizeof(why)), 0);
 	c = one("# first\n\nmachine mem=16M swap=4m hugepages=8 "
 		"backing=host:/tmp/x seed=42");
 	ck_assert_uint_eq(c->line, 3);
@@ -425,6 +429,55 @@ START_TEST(machine_every_key)
 	ck_assert_uint_eq(c->u.machine.seed, 42);
 	c = one("machine backing=memory");
 	ck_assert_ptr_null(c->u.machine.backing_dir);
+	host_dir[0] = '\0';
+}
+END_TEST
+
+/* backing=host: only at or under --host-dir (hostdir.h). */
+START_TEST(machine_host_dir)
+{
+	char dir[] = "/tmp/objvm-test-parse.XXXXXX", link[64], text[160];
+	const struct scn_cmd *c;
+
+	host_dir[0] = '\0';
+	err("machine backing=host:/tmp/x", 1, 17,
+	    "backing=host:/tmp/x refused: no --host-dir given");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(host_dir_set(dir, why, sizeof(why)), 0);
+	ck_assert_str_eq(host_dir_get(), dir);
+	/* relative to --host-dir; absolute at or under it; `.` and // go */
+	c = one("machine backing=host:db");
+	snprintf(text, sizeof(text), "%s/db", dir);
+	ck_assert_str_eq(c->u.machine.backing_dir, text);
+	snprintf(text, sizeof(text), "machine backing=host:%s//./db/", dir);
+	c = one(text);
+	snprintf(text, sizeof(text), "%s/db", dir);
+	ck_assert_str_eq(c->u.machine.backing_dir, text);
+	c = one("machine backing=host:.");
+	ck_assert_str_eq(c->u.machine.backing_dir, dir);
+	snprintf(text, sizeof(text),
+		 "backing=host:/ refused: not under --host-dir %s", dir);
+	err("machine backing=host:/", 1, 17, text);
+	snprintf(text, sizeof(text), "machine backing=host:%sx", dir);
+	scn_free(&script);
+	ck_assert_int_eq(scn_parse(&script, "t.ovs", text, strlen(text)), -1);
+	ck_assert_ptr_nonnull(strstr(script.errors[0].msg, "not under"));
+	err("machine backing=host:db/../../etc", 1, 17,
+	    "backing=host:db/../../etc refused: '..' is not allowed");
+	/* a link below --host-dir is refused, wherever it points */
+	snprintf(link, sizeof(link), "%s/up", dir);
+	ck_assert_int_eq(symlink(dir, link), 0);
+	snprintf(text, sizeof(text),
+		 "backing=host:up/x refused: %s/up is a "
+		 "symbolic link",
+		 dir);
+	err("machine backing=host:up/x", 1, 17, text);
+	unlink(link);
+	rmdir(dir);
+	host_dir[0] = '\0';
+	ck_assert_int_eq(host_dir_set("/nonexistent/objvm", why, sizeof(why)),
+			 -1);
+	ck_assert_str_eq(why, "No such file or directory");
 }
 END_TEST
 
@@ -505,17 +558,73 @@ START_TEST(stats_names)
 	const struct scn_cmd *c = one("stats");
 
 	ck_assert_uint_eq(c->u.stats.nr, 0);
-	c = one("stats pgfault faults.file");
+	c = one("stats fault_cow truncate_unmap");
 	ck_assert_uint_eq(c->u.stats.nr, 2);
-	ck_assert_str_eq(c->u.stats.names[0], "pgfault");
-	ck_assert_str_eq(c->u.stats.names[1], "faults.file");
-	err("stats a=1", 1, 7, "bad counter name 'a=1'");
+	ck_assert_str_eq(c->u.stats.names[0], "fault_cow");
+	ck_assert_str_eq(c->u.stats.names[1], "truncate_unmap");
+	/* Names come from libobjvm's table, checked before anything runs. */
+	err("stats fault_cow pgfault", 1, 17,
+	    "unknown counter 'pgfault' (objvm help stats)");
+	err("stats a=1", 1, 7, "unknown counter 'a=1' (objvm help stats)");
 	err("check now", 1, 7, "unexpected argument 'now'");
 	err("drop_caches 1", 1, 13, "unexpected argument '1'");
 }
 END_TEST
 
 /* --- file commands ------------------------------------------------------- */
+
+START_TEST(machine_mem_range)
+{
+	struct objvm_config config = {0};
+	struct objvm *vm;
+
+	ck_assert_uint_eq(one("machine mem=64K")->u.machine.mem, SCN_MEM_MIN);
+	ck_assert_uint_eq(one("machine mem=64G")->u.machine.mem, SCN_MEM_MAX);
+	err("machine mem=60K", 1, 13,
+	    "mem=60K out of range: 64K..64G, a multiple of 4K");
+	err("machine seed=1 mem=65G", 1, 20,
+	    "mem=65G out of range: 64K..64G, a multiple of 4K");
+	err("machine mem=65537", 1, 13,
+	    "mem=65537 out of range: 64K..64G, a multiple of 4K");
+	/* The library draws the same line. */
+	config.mem_bytes = SCN_MEM_MIN;
+	ck_assert_int_eq(objvm_create(&config, &vm), 0);
+	ck_assert_int_eq(objvm_destroy(vm), 0);
+	config.mem_bytes = SCN_MEM_MIN - SCN_PAGE_SIZE;
+	ck_assert_int_eq(objvm_create(&config, &vm), -EINVAL);
+	config.mem_bytes = SCN_MEM_MAX + SCN_PAGE_SIZE;
+	ck_assert_int_eq(objvm_create(&config, &vm), -EINVAL);
+}
+END_TEST
+
+START_TEST(data_limit)
+{
+	ck_assert_uint_eq(one("A: write F 0 fill(1,1G)")->u.write.data.len,
+			  SCN_DATA_MAX);
+	err("A: write F 0 fill(1,2G)", 1, 21,
+	    "fill length 2147483648 is over the limit of 1G");
+	err("A: store M fill(0,0x40000001)", 1, 19,
+	    "fill length 1073741825 is over the limit of 1G");
+	err("A: write F 0 pattern(2G)", 1, 22,
+	    "pattern length 2147483648 is over the limit of 1G");
+}
+END_TEST
+
+START_TEST(ptes_forms)
+{
+	const struct scn_cmd *c = one("A: ptes W+1p 4p");
+
+	ck_assert_int_eq(c->verb, SCN_PTES);
+	ck_assert_str_eq(c->u.range.addr.name, "W");
+	ck_assert_uint_eq(c->u.range.len, 16384);
+	c = one("A: ptes 0x10000 1G");
+	ck_assert_uint_eq(c->u.range.len, 1ULL << 30);
+	err("A: ptes W 0x40001000", 1, 11,
+	    "LEN of ptes is at most 1G (262144 pages)");
+	err("A: ptes W", 1, 10, "missing LEN");
+	err("ptes W 1p", 1, 1, "'ptes' needs a task: T: ptes ADDR LEN");
+}
+END_TEST
 
 START_TEST(open_forms)
 {
@@ -564,7 +673,10 @@ START_TEST(file_commands)
 	ck_assert_int_eq(one("A: fsync F")->verb, SCN_FSYNC);
 	ck_assert_int_eq(one("A: fstat F")->verb, SCN_FSTAT);
 	ck_assert_str_eq(one("A: unlink /db/t")->u.path, "/db/t");
-	err("A: read F 0 4 as=u64", 1, 15, "as=u64 needs LEN 8");
+	ck_assert_uint_eq(one("A: read F 0 4 as=u64")->u.read.as, SCN_AS_U64);
+	ck_assert_uint_eq(one("A: read F 0 1 as=u64")->u.read.len, 1);
+	err("A: read F 0 0 as=u64", 1, 15, "as=u64 needs LEN 1 to 8");
+	err("A: read F 0 9 as=u64", 1, 15, "as=u64 needs LEN 1 to 8");
 	err("A: read F 0 4 as=hex", 1, 18,
 	    "bad as= 'hex': expected str, u64 or sum");
 	err("A: read F 0 4 as=str as=sum", 1, 22, "duplicate option 'as=sum'");
@@ -627,7 +739,9 @@ START_TEST(access_forms)
 	ck_assert_int_eq(one("A: mlock W 4p")->verb, SCN_MLOCK);
 	ck_assert_int_eq(one("A: munlock W 4p")->verb, SCN_MUNLOCK);
 	ck_assert_int_eq(one("A: maps")->verb, SCN_MAPS);
-	err("A: load W 9 as=u64", 1, 13, "as=u64 needs LEN 8");
+	err("A: load W 9 as=u64", 1, 13, "as=u64 needs LEN 1 to 8");
+	err("A: load W 0 as=u64", 1, 13, "as=u64 needs LEN 1 to 8");
+	ck_assert_uint_eq(one("A: load W 3 as=u64")->u.load.len, 3);
 	err("A: touch W 1p rw", 1, 15, "unexpected argument 'rw'");
 	err("A: fork", 1, 8, "missing C");
 	err("A: maps all", 1, 9, "unexpected argument 'all'");
@@ -729,11 +843,15 @@ static Suite *parse_suite(void)
 	tcase_add_test(cmd, other_flag_lists);
 	tcase_add_test(cmd, machine_every_key);
 	tcase_add_test(cmd, machine_bad);
+	tcase_add_test(cmd, machine_host_dir);
 	tcase_add_test(cmd, machine_not_first_twice);
 	tcase_add_test(cmd, machine_after_bad_line);
 	tcase_add_test(cmd, sysctl_forms);
 	tcase_add_test(cmd, spawn_options);
 	tcase_add_test(cmd, stats_names);
+	tcase_add_test(cmd, ptes_forms);
+	tcase_add_test(cmd, machine_mem_range);
+	tcase_add_test(cmd, data_limit);
 	tcase_add_test(cmd, open_forms);
 	tcase_add_test(cmd, open_bad);
 	tcase_add_test(cmd, file_commands);

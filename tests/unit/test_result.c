@@ -53,8 +53,18 @@ START_TEST(u64_little_endian)
 									  "6789"
 									  "abcd"
 									  "ef");
-	ck_assert_str_eq(bytes("abc", 3, SCN_AS_U64), "error: as=u64 needs 8 "
-						      "bytes, got 3");
+	/* LEN 1 to 8: the bytes, little-endian (spec, results table) */
+	ck_assert_str_eq(bytes("abc", 3, SCN_AS_U64), "0x636261");
+	ck_assert_str_eq(bytes("\xff", 1, SCN_AS_U64), "0xff");
+	ck_assert_str_eq(bytes("\0\x01", 2, SCN_AS_U64), "0x100");
+	ck_assert_str_eq(bytes("\x01\0\0\0\0\0\0", 7, SCN_AS_U64), "0x1");
+	ck_assert(!res.failed);
+	/* a read short at EOF may give none */
+	ck_assert_str_eq(bytes("", 0, SCN_AS_U64), "\"\"");
+	ck_assert(!res.failed);
+	ck_assert_str_eq(bytes("abcdefghi", 9, SCN_AS_U64), "error: as=u64 "
+							    "needs 1 to 8 "
+							    "bytes, got 9");
 	ck_assert(res.failed);
 }
 END_TEST
@@ -104,6 +114,13 @@ START_TEST(matching)
 	ck_assert(!result_matches("\"a\\\"  b\"", "\"a\\\" b\""));
 	ck_assert(result_matches("", ""));
 	ck_assert(!result_matches("0x6000", "0x06000"));
+	/* Blanks at either end, a string's escapes, a string left open. */
+	ck_assert(result_matches("  a \"x\\\\ \"  ", "a \"x\\\\ \""));
+	ck_assert(!result_matches("a b", "a b c"));
+	ck_assert(!result_matches("a b c", "a b"));
+	ck_assert(result_matches("\"a  ", "\"a  "));
+	ck_assert(!result_matches("\"a  ", "\"a"));
+	ck_assert(result_matches("a", "a "));
 }
 END_TEST
 
@@ -122,6 +139,48 @@ START_TEST(transcript_lines)
 }
 END_TEST
 
+/* Bytes given in pieces give the text result_bytes() gives them whole. */
+START_TEST(bytes_in_pieces)
+{
+	static unsigned char buf[5000];
+	struct result whole = {0};
+	struct result_stream st;
+	const enum scn_as kinds[] = {SCN_AS_AUTO, SCN_AS_STR, SCN_AS_SUM};
+	size_t lens[] = {0, 1, 256, 257, 4999};
+	size_t i, k, l, off, n;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 7 + i / 13);
+	for (k = 0; k < 3; k++) {
+		for (l = 0; l < 5; l++) {
+			result_reset(&whole);
+			result_printf(&whole, "x ");
+			result_bytes(&whole, buf, lens[l], kinds[k]);
+			result_reset(&res);
+			result_printf(&res, "x ");
+			result_bytes_begin(&st, &res, lens[l], kinds[k]);
+			for (off = 0; off < lens[l]; off += n) {
+				n = 1 + off % 97;
+				if (n > lens[l] - off)
+					n = lens[l] - off;
+				result_bytes_add(&st, buf + off, n);
+			}
+			result_bytes_end(&st);
+			ck_assert_str_eq(res.buf, whole.buf);
+		}
+	}
+	/* Abort takes back what the pieces appended. */
+	result_reset(&res);
+	result_printf(&res, "x ");
+	result_bytes_begin(&st, &res, 3000, SCN_AS_STR);
+	result_bytes_add(&st, buf, 1000);
+	result_bytes_abort(&st);
+	result_printf(&res, "SIGSEGV");
+	ck_assert_str_eq(res.buf, "x SIGSEGV");
+	result_free(&whole);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("result");
@@ -134,6 +193,7 @@ int main(void)
 	tcase_add_test(tc, printf_and_error);
 	tcase_add_test(tc, matching);
 	tcase_add_test(tc, transcript_lines);
+	tcase_add_test(tc, bytes_in_pieces);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

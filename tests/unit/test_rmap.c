@@ -28,8 +28,7 @@ struct fixture {
 	char report[512];
 };
 
-static void fixture_init(struct fixture *fx, const char *scheme,
-			 uint64_t swap)
+static void fixture_init(struct fixture *fx, const char *scheme, uint64_t swap)
 {
 	struct objvm_config cfg = {.mem_bytes = 8 << 20, .swap_bytes = swap};
 	char buf[8 * 4096];
@@ -88,8 +87,7 @@ static void expect_broken(struct fixture *fx, const char *rule)
 
 static void expect_clean(struct fixture *fx)
 {
-	ck_assert_msg(objvm_check(fx->vm, fx->report, sizeof(fx->report)) ==
-			      0,
+	ck_assert_msg(objvm_check(fx->vm, fx->report, sizeof(fx->report)) == 0,
 		      "%s", fx->report);
 }
 
@@ -161,7 +159,8 @@ START_TEST(chain_follows_fork_exit_and_munmap)
 	page = page_at(&fx, 0, fx.file + 2 * PAGE_SIZE);
 	ck_assert_uint_eq(chain_len(fx.vm, page), 4);
 	for (i = 0; i < 4; i++) {
-		pte_t *ptep = pte_offset(T(&fx, i)->mm, fx.file + 2 * PAGE_SIZE);
+		pte_t *ptep =
+			pte_offset(T(&fx, i)->mm, fx.file + 2 * PAGE_SIZE);
 
 		ck_assert(ptechain_has(fx.vm, page, ptep));
 	}
@@ -342,9 +341,8 @@ START_TEST(swap_count_off)
 				    OBJVM_MAP_PRIVATE | OBJVM_MAP_ANONYMOUS, -1,
 				    0, &anon),
 			 0);
-	ck_assert_int_eq(objvm_touch(fx.task[0], anon, 16 * PAGE_SIZE, true,
-				     NULL),
-			 0);
+	ck_assert_int_eq(
+		objvm_touch(fx.task[0], anon, 16 * PAGE_SIZE, true, NULL), 0);
 	/* Twice: the first pass clears the young bits. */
 	freed = objvm_reclaim(fx.vm, 4096);
 	freed += objvm_reclaim(fx.vm, 4096);

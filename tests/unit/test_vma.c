@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "machine.h"
+#include "rmap/rmap.h"
 #include "vma/vma.h"
 
 #include "harness.h"

@@ -90,6 +90,10 @@ void put_errno(struct result *res, long err)
 {
 	const char *name = objvm_errname((int)err);
 
+	/* The library's names, then the C library's (the oracle meets
+	 * errors objvm never gives: ELOOP), then the number. */
+	if (name && name[0] == 'E' && name[1] >= '0' && name[1] <= '9')
+		name = NULL;
 	if (name && name[0] == '-' && name[1] == 'E')
 		result_printf(res, "%s", name);
 	else if (name && name[0] == 'E')
@@ -175,7 +179,8 @@ static int apply_env_sysctls(struct objvm *vm, struct result *res)
 		char *eq = strchr(item, '=');
 
 		if (!eq) {
-			result_error(res, "OBJVM_SYSCTL: '%s' is not NAME=VALUE",
+			result_error(res,
+				     "OBJVM_SYSCTL: '%s' is not NAME=VALUE",
 				     item);
 			return -1;
 		}
@@ -201,6 +206,7 @@ void machine_create(struct run_ctx *ctx, const struct scn_machine *m,
 		.seed = m->seed,
 		.check = ctx->check,
 		.kswapd = m->kswapd,
+		.swapfile = m->swapfile,
 	};
 	int rc;
 
@@ -568,28 +574,52 @@ static void cmd_munlock(struct run_ctx *ctx, struct run_task *t,
 		put_rc(res, objvm_munlock(t->task, addr, cmd->u.range.len));
 }
 
+/*
+ * mincore in bounded chunks, as the kernel walks (mm/mincore.c): the
+ * vector never holds more than MINCORE_CHUNK pages, whatever LEN says.
+ * Every error the call can give (EINVAL for the start, ENOMEM past the
+ * user address space or at a hole) ends the walk wherever it comes, so
+ * the result is that of one call over the whole range.  A walk that
+ * succeeds over more than BUF_MAX pages is refused as too long to print.
+ */
+#define MINCORE_CHUNK 65536
+
 static void cmd_mincore(struct run_ctx *ctx, struct run_task *t,
 			const struct scn_cmd *cmd, struct result *res)
 {
-	uint64_t addr, len = cmd->u.range.len, pages, i;
+	uint64_t addr, len = cmd->u.range.len, done = 0, step, pages, i;
 	unsigned char *vec;
 	int rc;
 
 	if (!range_resolve(t, &cmd->u.range, &addr, res))
 		return;
-	pages = len / OBJVM_PAGE_SIZE + 2; /* room for any start and length */
-	vec = buf_alloc(pages, res);
+	vec = buf_alloc(MINCORE_CHUNK + 1, res);
 	if (!vec)
 		return;
-	rc = objvm_mincore(t->task, addr, len, vec);
-	if (rc < 0) {
-		put_errno(res, rc);
-	} else {
-		pages = (addr % OBJVM_PAGE_SIZE + len + OBJVM_PAGE_SIZE - 1) /
-			OBJVM_PAGE_SIZE;
+	do {
+		step = len - done;
+		if (step > (uint64_t)MINCORE_CHUNK * OBJVM_PAGE_SIZE)
+			step = (uint64_t)MINCORE_CHUNK * OBJVM_PAGE_SIZE;
+		rc = objvm_mincore(t->task, addr + done, step, vec);
+		if (rc < 0) {
+			result_reset(res);
+			put_errno(res, rc);
+			break;
+		}
+		if (done / OBJVM_PAGE_SIZE > BUF_MAX) {
+			result_reset(res);
+			result_error(res, "length %" PRIu64 " out of range",
+				     len);
+			break;
+		}
+		/* the start is aligned, or the first call said EINVAL */
+		pages = (step + OBJVM_PAGE_SIZE - 1) / OBJVM_PAGE_SIZE;
 		for (i = 0; i < pages; i++)
-			result_printf(res, "%c", vec[i] & 1 ? '1' : '0');
-	}
+			vec[i] = vec[i] & 1 ? '1' : '0';
+		vec[pages] = '\0';
+		result_printf(res, "%s", (char *)vec);
+		done += step;
+	} while (done < len);
 	free(vec);
 }
 
@@ -608,6 +638,47 @@ static void cmd_remap(struct run_ctx *ctx, struct run_task *t,
 					   a->pgoff, flags, fd));
 }
 
+/*
+ * A load longer than one TLB's reach, done as loads of that size in turn
+ * and formatted as the pieces come (hashed, or quoted), so that the bytes
+ * are never held whole.  Each piece faults its pages in order before it
+ * copies, as one load does for its range, so the faults, their order and
+ * the first one that fails are the same; a failing piece fails the load.
+ */
+#define LOAD_PIECE (256 * OBJVM_PAGE_SIZE)
+/* The top of a task's address space (x86-64, the last page excluded): a
+ * load that reaches past it raises SIGSEGV before it faults any page, so
+ * it is left whole. */
+#define LOAD_TOP   0x7ffffffff000ULL
+
+static void load_in_pieces(struct run_task *t, uint64_t addr, uint64_t len,
+			   enum scn_as as, struct result *res)
+{
+	unsigned char *buf = malloc(LOAD_PIECE);
+	struct result_stream s;
+	uint64_t done, n;
+	int rc = 0;
+
+	if (!buf) {
+		result_error(res, "length %" PRIu64 " out of range", len);
+		return;
+	}
+	result_bytes_begin(&s, res, len, as);
+	for (done = 0; done < len && !rc; done += n) {
+		n = len - done < LOAD_PIECE ? len - done : LOAD_PIECE;
+		rc = objvm_load(t->task, addr + done, buf, n, NULL);
+		if (!rc)
+			result_bytes_add(&s, buf, n);
+	}
+	if (rc) {
+		result_bytes_abort(&s);
+		put_access(res, rc);
+	} else {
+		result_bytes_end(&s);
+	}
+	free(buf);
+}
+
 static void cmd_load(struct run_ctx *ctx, struct run_task *t,
 		     const struct scn_cmd *cmd, struct result *res)
 {
@@ -617,6 +688,11 @@ static void cmd_load(struct run_ctx *ctx, struct run_task *t,
 
 	if (!addr_resolve(t, &a->addr, &addr, res))
 		return;
+	if (a->len > LOAD_PIECE && a->len <= BUF_MAX && a->as != SCN_AS_U64 &&
+	    addr <= LOAD_TOP && a->len <= LOAD_TOP - addr) {
+		load_in_pieces(t, addr, a->len, a->as, res);
+		return;
+	}
 	buf = buf_alloc(a->len, res);
 	if (!buf)
 		return;
@@ -701,18 +777,7 @@ static int maps_one(void *arg, const struct objvm_map_info *mi)
 {
 	struct maps_walk *w = arg;
 
-	if (w->nr++)
-		result_printf(w->res, " ; ");
-	addr_print(w->t, mi->start, false, w->res);
-	result_printf(w->res, "-");
-	addr_print(w->t, mi->end, true, w->res);
-	result_printf(w->res, " %c%c%c%c 0x%" PRIx64 " %s",
-		      mi->prot & OBJVM_PROT_READ ? 'r' : '-',
-		      mi->prot & OBJVM_PROT_WRITE ? 'w' : '-',
-		      mi->prot & OBJVM_PROT_EXEC ? 'x' : '-',
-		      mi->mayshare ? 's' : 'p',
-		      (uint64_t)(mi->pgoff * OBJVM_PAGE_SIZE),
-		      mi->path ? mi->path : "[anon]");
+	maps_put(w->t, mi, w->nr++, w->res);
 	return 0;
 }
 

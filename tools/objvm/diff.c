@@ -35,8 +35,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "cli.h"
 #include "gen.h"
+#include "hostdir.h"
 #include "oracle.h"
 #include "run.h"
 
@@ -53,6 +55,7 @@ struct diff_opts {
 	bool verbose;         /* print every compared line */
 	bool status;          /* a `pass NAME` or `fail NAME` line each */
 	struct gen_opts gen;
+	struct oracle_opts oracle; /* the host limits */
 };
 
 struct diff_count {
@@ -61,9 +64,16 @@ struct diff_count {
 
 /* --- the objvm side ----------------------------------------------------- */
 
-/* Run @script as `objvm run` does; @texts gets each command's result. */
+/*
+ * Run @script as `objvm run` does; @texts gets each command's result.
+ * What the oracle could not run at all (@kern: ORACLE_UNRUN, a task
+ * spawned with a uid or capability it cannot give) is left out here too,
+ * so that its effects (the files it made, what it wrote) are on neither
+ * side.  Not run as root, the oracle's other tasks have no privilege
+ * either: objvm spawns them with this process's uid.
+ */
 static void objvm_side(const struct scn_script *script, struct run_ctx *ctx,
-		       char **texts)
+		       const struct oracle_result *kern, char **texts)
 {
 	struct result res = {0};
 	size_t i;
@@ -78,8 +88,19 @@ static void objvm_side(const struct scn_script *script, struct run_ctx *ctx,
 	for (i = 0; i < script->nr_cmds; i++) {
 		const struct scn_cmd *cmd = &script->cmds[i];
 		struct run_task *t = NULL;
+		struct scn_cmd as_user;
 
 		result_reset(&res);
+		if (kern->lines[i].flags & ORACLE_UNRUN) {
+			texts[i] = strdup("skip");
+			continue;
+		}
+		if (cmd->verb == SCN_SPAWN && cmd->u.spawn.uid == 0 &&
+		    geteuid() != 0) {
+			as_user = *cmd;
+			as_user.u.spawn.uid = (unsigned int)geteuid();
+			cmd = &as_user;
+		}
 		if (cmd->verb != SCN_MACHINE && !ctx->vm) {
 			result_error(&res, "no machine (objvm_create: ");
 			put_errno(&res, ctx->create_err);
@@ -96,6 +117,9 @@ static void objvm_side(const struct scn_script *script, struct run_ctx *ctx,
 /* --- comparing ---------------------------------------------------------- */
 
 static FILE *msgs; /* where differences are printed: stdout, or nowhere */
+/* --format=json: a JSON object per command and per scenario (json.c). */
+static struct json_out json_out;
+static struct json_out *json;
 
 /* The first difference of the last scenario, for --reduce. */
 static struct {
@@ -129,18 +153,117 @@ static void print_source(const char *text, unsigned int line)
 	fprintf(msgs, "    %.*s\n", (int)(e ? e - p : (ptrdiff_t)strlen(p)), p);
 }
 
+/*
+ * The tasks whose `maps` is not compared: those that ran remap_file_pages
+ * (and their children), where objvm keeps one nonlinear VMA and the
+ * kernel's emulation a VMA per run of pages (docs/oracle.md).
+ */
+#define NONLINEAR_MAX 64
+
+struct nonlinear_tasks {
+	const char *names[NONLINEAR_MAX];
+	size_t nr;
+};
+
+static bool nonlinear_has(const struct nonlinear_tasks *n, const char *task)
+{
+	size_t i;
+
+	for (i = 0; i < n->nr; i++)
+		if (strcmp(n->names[i], task) == 0)
+			return true;
+	return false;
+}
+
+/* Note what command @cmd, with objvm's result @mine, does to the set. */
+static void nonlinear_note(struct nonlinear_tasks *n, const struct scn_cmd *cmd,
+			   const char *mine)
+{
+	const char *add = NULL;
+
+	if (strcmp(mine, "ok") != 0 || !cmd->task)
+		return;
+	if (cmd->verb == SCN_REMAP)
+		add = cmd->task;
+	else if (cmd->verb == SCN_FORK && nonlinear_has(n, cmd->task))
+		add = cmd->u.child;
+	if (add && !nonlinear_has(n, add) && n->nr < NONLINEAR_MAX)
+		n->names[n->nr++] = add;
+}
+
+/*
+ * @text of a `maps` result with each absolute address (a VMA end that no
+ * mapping name covers) written as ABS: objvm's and a process's address
+ * spaces start at different places, so only relative addresses compare.
+ */
+static char *maps_relative(const char *text)
+{
+	char *out = malloc(strlen(text) * 2 + 1), *o = out;
+	const char *p = text;
+	/* An address starts the text, follows the `-` after a START, or
+	 * follows ` ; `; the OFFSET field (after the perms) is never one. */
+	bool start = true;
+
+	if (!out)
+		exit(2);
+	while (*p) {
+		if (start && p[0] == '0' && p[1] == 'x') {
+			p += 2;
+			while (strchr("0123456789abcdef", *p) && *p)
+				p++;
+			o = stpcpy(o, "ABS");
+			start = false;
+			continue;
+		}
+		start = (*p == '-' && o > out && o[-1] != ' ') ||
+			(*p == ' ' && o > out && o[-1] == ';');
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Do objvm's result @mine and the kernel's @kern agree on @cmd? */
+static bool same_result(const struct scn_cmd *cmd, const char *mine,
+			const char *kern)
+{
+	char *a, *b;
+	bool same;
+
+	if (strcmp(mine, kern) == 0)
+		return true;
+	if (cmd->verb != SCN_MAPS)
+		return false;
+	a = maps_relative(mine);
+	b = maps_relative(kern);
+	same = strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
 static bool compare_lines(const struct scn_script *script, const char *text,
 			  char **mine, const struct oracle_result *kern,
 			  bool verbose, bool *stopped)
 {
+	struct nonlinear_tasks nonlinear = {.nr = 0};
 	bool any = false;
 	size_t i;
 
 	*stopped = false;
 	for (i = 0; i < script->nr_cmds; i++) {
 		const struct oracle_line *k = &kern->lines[i];
-		unsigned int line = script->cmds[i].line;
+		const struct scn_cmd *cmd = &script->cmds[i];
+		unsigned int line = cmd->line;
 
+		if (k->flags & ORACLE_LIMIT) {
+			/* not a difference, but nothing is compared: fails */
+			fprintf(msgs, "%s:%u: the oracle stopped: %s\n",
+				script->file, line, k->text);
+			first_diff(script->cmds[i].verb, mine[i], k->text);
+			*stopped = true;
+			return true;
+		}
 		if (k->flags & ORACLE_REFUSED) {
 			fprintf(msgs,
 				"%s:%u: the oracle refused this line (safety); "
@@ -149,9 +272,30 @@ static bool compare_lines(const struct scn_script *script, const char *text,
 			*stopped = true;
 			break;
 		}
-		if (k->flags & ORACLE_SKIP)
+		nonlinear_note(&nonlinear, cmd, mine[i]);
+		if (cmd->verb == SCN_MAPS &&
+		    (nonlinear.nr == NONLINEAR_MAX ||
+		     nonlinear_has(&nonlinear, cmd->task))) {
+			if (verbose)
+				fprintf(msgs,
+					"%s:%u: not compared (a nonlinear "
+					"mapping)\n",
+					script->file, line);
+			if (json)
+				json_diff_line(json, cmd, mine[i], k->text,
+					       false, true);
 			continue;
-		if (strcmp(mine[i], k->text) == 0) {
+		}
+		if (k->flags & ORACLE_SKIP) {
+			if (json)
+				json_diff_line(json, cmd, mine[i], k->text,
+					       false, true);
+			continue;
+		}
+		if (json)
+			json_diff_line(json, cmd, mine[i], k->text, true,
+				       same_result(cmd, mine[i], k->text));
+		if (same_result(cmd, mine[i], k->text)) {
 			if (verbose)
 				fprintf(msgs, "%s:%u: %s\n", script->file, line,
 					mine[i]);
@@ -169,16 +313,15 @@ static bool compare_lines(const struct scn_script *script, const char *text,
 }
 
 /* Read all of a file: *@buf (malloc'd) and *@len; false if it is not. */
-static bool kernel_file(const char *dir, const char *path, unsigned char **buf,
+static bool kernel_file(int dirfd, const char *path, unsigned char **buf,
 			uint64_t *len)
 {
-	char full[8192];
 	struct stat st;
 	ssize_t n;
 	int fd;
 
-	snprintf(full, sizeof(full), "%s%s", dir, path);
-	fd = open(full, O_RDONLY | O_CLOEXEC);
+	/* Below the oracle's files directory, through no link (beneath.h). */
+	fd = beneath_open(dirfd, path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return false;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -221,13 +364,13 @@ static bool objvm_file(struct objvm_task *t, const char *path,
 }
 
 /* Compare one file, objvm's and the kernel's; true if they differ. */
-static bool compare_file(const char *file, struct objvm_task *t,
-			 const char *dir, const char *path)
+static bool compare_file(const char *file, struct objvm_task *t, int dirfd,
+			 const char *path)
 {
 	unsigned char *a = NULL, *b = NULL;
 	uint64_t la = 0, lb = 0, i;
 	bool ha = objvm_file(t, path, &a, &la);
-	bool hb = kernel_file(dir, path, &b, &lb);
+	bool hb = dirfd >= 0 && kernel_file(dirfd, path, &b, &lb);
 	bool differ = false;
 
 	if (ha != hb || la != lb || (ha && memcmp(a, b, la) != 0))
@@ -279,9 +422,11 @@ static bool compare_files(const struct scn_script *s, struct run_ctx *ctx,
 	struct objvm_task *t;
 	bool any = false;
 	size_t i;
+	int dirfd;
 
 	if (!ctx->vm || objvm_spawn(ctx->vm, &root, &t) != 0)
 		return false;
+	dirfd = oracle_files_open(dir);
 	for (i = 0; i < s->nr_cmds; i++) {
 		const struct scn_cmd *c = &s->cmds[i];
 		const char *path = c->verb == SCN_OPEN     ? c->u.open.path
@@ -291,9 +436,11 @@ static bool compare_files(const struct scn_script *s, struct run_ctx *ctx,
 		if (!path || seen_path(s, i, path) || !oracle_path_safe(path) ||
 		    strncmp(path, "/hugetlbfs/", 11) == 0)
 			continue;
-		if (compare_file(s->file, t, dir, path))
+		if (compare_file(s->file, t, dirfd, path))
 			any = true;
 	}
+	if (dirfd >= 0)
+		close(dirfd);
 	objvm_exit(t);
 	objvm_task_release(t);
 	return any;
@@ -338,7 +485,7 @@ static const char *host_mmap_min_addr(void)
 static bool diff_script(const struct scn_script *script, const char *text,
 			const struct diff_opts *o)
 {
-	struct oracle_opts oo = {.keep_dir = true};
+	struct oracle_opts oo = o->oracle;
 	struct run_ctx ctx = {.check = o->check,
 			      .mmap_min_addr = host_mmap_min_addr()};
 	struct oracle_result kern;
@@ -349,6 +496,7 @@ static bool diff_script(const struct scn_script *script, const char *text,
 	first.set = false;
 	if (script->nr_cmds == 0)
 		return false;
+	oo.keep_dir = true;
 	oracle_run_script(script, NULL, &oo, &kern);
 	if (kern.setup_failed) {
 		fprintf(msgs, "%s: the oracle could not run\n", script->file);
@@ -358,7 +506,7 @@ static bool diff_script(const struct scn_script *script, const char *text,
 	mine = calloc(script->nr_cmds, sizeof(*mine));
 	if (!mine)
 		exit(2);
-	objvm_side(script, &ctx, mine);
+	objvm_side(script, &ctx, &kern, mine);
 	differ = compare_lines(script, text, mine, &kern, o->verbose, &stopped);
 	if (!stopped && !poisoned(script) &&
 	    compare_files(script, &ctx, kern.dir))
@@ -516,17 +664,21 @@ static void count(const char *name, bool differ, const struct diff_opts *o,
 
 	fclose(msgs);
 	msgs = stdout;
-	if ((differ && !k) || o->verbose)
+	if (((differ && !k) || o->verbose) && !json)
 		fwrite(msg_buf, 1, msg_len, stdout);
 	free(msg_buf);
 	msg_buf = NULL;
 	n->scenarios++;
-	if (k) {
+	if (k)
 		n->known++;
-		printf("%s: known difference %s\n", name, k->id);
-	} else if (differ) {
+	else if (differ)
 		n->differing++;
+	if (json) {
+		json_diff_summary(json, name, differ && !k, k ? k->id : NULL);
+		return;
 	}
+	if (k)
+		printf("%s: known difference %s\n", name, k->id);
 	if (o->status)
 		printf("%s %s\n", differ && !k ? "fail" : "pass", name);
 }
@@ -634,9 +786,13 @@ static int reduce(const char *path, const struct diff_opts *o)
 /* --- options and the main loop ------------------------------------------ */
 
 static const char diff_usage[] = "usage: objvm diff [-v] [--status] "
-				 "[--check=each|end|off] "
-				 "[--known=FILE] FILE...\n"
+				 "[--check=each|end|off] [--format=text|json] "
+				 "[--known=FILE] [--host-dir DIR] FILE...\n"
+				 "       (and --max-host-mem=SIZE, "
+				 "--max-host-locked=SIZE: the oracle's "
+				 "limits)\n"
 				 "       objvm diff [-v] [--status] "
+				 "[--format=text|json] "
 				 "[--known=FILE] [--save=DIR] "
 				 "--seeds=A-B [--ops=K] [--tasks=T]\n"
 				 "       objvm diff --reduce FILE\n"
@@ -748,7 +904,7 @@ int diff_main(int argc, char **argv)
 	struct diff_count n = {0};
 	uint64_t a = 0, b = 0, v;
 	bool seeds = false, ok = true, do_reduce = false;
-	int i, nr = 0;
+	int i, nr = 0, taken;
 
 	msgs = stdout;
 	gen_defaults(&o.gen);
@@ -764,6 +920,11 @@ int diff_main(int argc, char **argv)
 				return 2;
 		} else if (strcmp(arg, "--status") == 0) {
 			o.status = true;
+		} else if (strcmp(arg, "--format=json") == 0) {
+			json_out.out = stdout;
+			json = &json_out;
+		} else if (strcmp(arg, "--format=text") == 0) {
+			json = NULL;
 		} else if (strcmp(arg, "--reduce") == 0) {
 			do_reduce = true;
 		} else if (strcmp(arg, "-h") == 0 ||
@@ -773,6 +934,11 @@ int diff_main(int argc, char **argv)
 		} else if (strncmp(arg, "--seeds=", 8) == 0 &&
 			   parse_seeds(arg + 8, &a, &b)) {
 			seeds = true;
+		} else if ((taken = host_dir_option("diff", argc, argv, &i)) ||
+			   (taken = oracle_limit_option("diff", arg,
+							&o.oracle))) {
+			if (taken < 0)
+				return 2;
 		} else if (strncmp(arg, "--save=", 7) == 0) {
 			o.save_dir = arg + 7;
 		} else if (strncmp(arg, "--ops=", 6) == 0 &&
@@ -839,7 +1005,8 @@ int diff_main(int argc, char **argv)
 	free_known(&o);
 	if (!ok)
 		return 2;
-	printf("diff: %lu scenarios, %lu differ, %lu known\n", n.scenarios,
-	       n.differing, n.known);
+	if (!json)
+		printf("diff: %lu scenarios, %lu differ, %lu known\n",
+		       n.scenarios, n.differing, n.known);
 	return n.differing ? 1 : 0;
 }

@@ -14,14 +14,22 @@
 static int help_main(int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
-	{"run", run_main, "[--check=each|end|off] FILE...",
+	{"run", run_main,
+	 "[--check=each|end|off] [--format=text|json] [--show] "
+	 "[--host-dir DIR] FILE...",
 	 "run scenario files on libobjvm and print their transcripts"},
-	{"oracle", oracle_main, "[--keep] [--tmpdir=DIR] FILE...",
+	{"oracle", oracle_main,
+	 "[--keep] [--tmpdir=DIR] [--host-dir DIR] [--format=text|json] "
+	 "FILE...",
 	 "run scenario files on the live Linux kernel (docs/oracle.md)"},
 	{"diff", diff_main,
-	 "[--known=LIST] FILE... | --seeds=A-B [--save=DIR] | --reduce FILE",
+	 "[-v] [--status] [--check=each|end|off] [--format=text|json] "
+	 "[--known=LIST] FILE... | --seeds=A-B [--ops=K] [--tasks=T] "
+	 "[--save=DIR] | --reduce FILE",
 	 "run scenarios on objvm and on the kernel; print the differences"},
-	{"gen", gen_main, "--seed N [--ops K] [--tasks T] [--with=FEATURES]",
+	{"gen", gen_main,
+	 "--seed N [--ops K] [--tasks T] [--with=FEATURES] "
+	 "[--without=FEATURES]",
 	 "write a random valid scenario for objvm diff"},
 	{"help", help_main, "[COMMAND]",
 	 "show help for objvm, a subcommand or a scenario command"},
@@ -46,15 +54,6 @@ static const struct command *command_find(const char *name)
 	return verb < 0 ? NULL : &commands[verb];
 }
 
-/* `T: mmap M LEN ...` or `sysctl NAME[=VALUE]`. */
-static void print_command_usage(FILE *out, const struct command *c)
-{
-	enum scn_verb verb = (enum scn_verb)(c - commands);
-
-	fprintf(out, "%s%s%s%s", scn_verb_scope(verb) == SCN_TASK ? "T: " : "",
-		c->name, c->usage[0] ? " " : "", c->usage);
-}
-
 static void usage(FILE *out)
 {
 	size_t i;
@@ -62,15 +61,20 @@ static void usage(FILE *out)
 	fputs("usage: objvm COMMAND [ARGS...]\n"
 	      "       objvm --help | --version\n\ncommands:\n",
 	      out);
-	for (i = 0; i < NR_SUBCOMMANDS; i++)
+	for (i = 0; i < NR_SUBCOMMANDS; i++) {
 		fprintf(out, "  %s %s\n      %s\n", subcommands[i].name,
 			subcommands[i].usage, subcommands[i].help);
-	fputs("\nscenario commands (objvm help COMMAND; objvm(1)):\n", out);
+		help_options(out, subcommands[i].name);
+	}
+	fputs("\nscenario commands (objvm help COMMAND; objvm(1);\n"
+	      "docs/scenario-language.md):\n",
+	      out);
 	for (i = 0; i < SCN_NR_VERBS; i++) {
 		fputs("  ", out);
-		print_command_usage(out, &commands[i]);
+		help_usage(out, (enum scn_verb)i);
 		fputc('\n', out);
 	}
+	fputs("\ncounters: objvm help stats\n", out);
 }
 
 static int help_main(int argc, char **argv)
@@ -85,12 +89,14 @@ static int help_main(int argc, char **argv)
 	if ((sub = subcommand_find(argv[1]))) {
 		printf("usage: objvm %s %s\n\n%s\n", sub->name, sub->usage,
 		       sub->help);
+		if (strcmp(sub->name, "help") != 0)
+			fputs("\noptions:\n", stdout);
+		help_options(stdout, sub->name);
+		help_example(stdout, sub->name);
 		return 0;
 	}
 	if ((c = command_find(argv[1]))) {
-		fputs("usage: ", stdout);
-		print_command_usage(stdout, c);
-		printf("\n\n%s\n", c->help);
+		help_verb(stdout, (enum scn_verb)(c - commands));
 		return 0;
 	}
 	fprintf(stderr, "objvm help: no command '%s'\n", argv[1]);

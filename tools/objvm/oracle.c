@@ -5,7 +5,8 @@
  * answers itself (spec section 4: `skip` for check, reclaim, stats and
  * sysctl, for `machine` arguments and `spawn` options it cannot honour).
  * A `T: ...` command goes to T's process (oracle_task.c) unless it must be
- * skipped: after a sysctl that changes what programs observe, for the
+ * skipped: after a sysctl that changes what programs observe or a command
+ * refused for the host's safety (every later line), for the
  * nonlinear flag, remap's fd=, hugetlbfs without a pool, paths that would
  * leave the private directory, and for any command that names something a
  * skipped command would have bound (a descriptor, a mapping, a task).
@@ -15,6 +16,7 @@
  * and the exit statuses are the same.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -25,6 +27,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -35,7 +38,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "cli.h"
+#include "hostdir.h"
 #include "oracle.h"
 #include "run.h"
 
@@ -71,8 +76,17 @@ struct octx {
 	struct otask **tasks;
 	size_t nr_tasks;
 	bool poisoned; /* a sysctl changed what programs observe */
+	bool refused;  /* a command was refused for the host's safety */
+	bool stopped;  /* the host limits stopped the run */
+	/* The host limits: at most max_mem bytes of memory held by the
+	 * tasks, max_locked of them locked.  used_*: an upper bound of what
+	 * they hold (measured, plus every charge since), unless !use_known. */
+	uint64_t max_mem, max_locked, used_mem, used_locked;
+	bool use_known;
 	bool hugetlb;  /* a pool, and hugetlbfs mounted below dir */
 	bool file_thp; /* dir's filesystem places file mappings for THP */
+	int files_fd;  /* DIR/files; -1 before make_dir() */
+	int lock_fd;   /* DIR, flock()ed while the run lasts */
 	char hugedir[4200];
 };
 
@@ -144,13 +158,21 @@ static int remove_one(const char *path, const struct stat *st, int type,
 
 int oracle_remove_dir(const char *dir)
 {
-	char huge[4200];
+	char huge[4400];
 
 	if (!dir[0])
 		return 0;
-	snprintf(huge, sizeof(huge), "%s/hugetlbfs", dir);
-	umount2(huge, MNT_DETACH); /* fails harmlessly if not mounted */
-	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	snprintf(huge, sizeof(huge), "%s/" ORACLE_FILES "/hugetlbfs", dir);
+	umount2(huge, MNT_DETACH | UMOUNT_NOFOLLOW); /* harmless if none */
+	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+int oracle_files_open(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/" ORACLE_FILES, dir);
+	return open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 static const char *tmp_parent(const struct oracle_opts *opts)
@@ -170,19 +192,18 @@ static const char *tmp_parent(const struct oracle_opts *opts)
  * hold an aligned 2 MiB must land at addresses agreeing with their offsets
  * modulo 2 MiB; by chance both would in one case of 2^18.
  */
-static bool probe_file_thp(const char *dir)
+static bool probe_file_thp(int dirfd)
 {
 	const uint64_t huge = 2ULL << 20;
 	const uint64_t offs[2] = {0, huge - 4096};
-	char path[4200];
 	bool aligned = true;
 	int fd, i;
 
-	snprintf(path, sizeof(path), "%s/.thp-probe", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = openat(dirfd, ".thp-probe",
+		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return false;
-	unlink(path);
+	unlinkat(dirfd, ".thp-probe", 0);
 	if (ftruncate(fd, (off_t)(4 * huge)) != 0)
 		aligned = false;
 	for (i = 0; i < 2 && aligned; i++) {
@@ -202,23 +223,72 @@ static bool probe_file_thp(const char *dir)
 
 /* probe_file_thp() once per parent directory: a diff over thousands of
  * seeds makes as many private directories in the same place. */
-static bool file_thp_of(const char *parent, const char *dir)
+static bool file_thp_of(const char *parent, int dirfd)
 {
 	static char last[4096];
 	static bool known, aligned;
 
 	if (!known || strcmp(last, parent) != 0) {
 		snprintf(last, sizeof(last), "%s", parent);
-		aligned = probe_file_thp(dir);
+		aligned = probe_file_thp(dirfd);
 		known = true;
 	}
 	return aligned;
 }
 
+/*
+ * Remove the private directories under @parent that oracles killed
+ * before their end left behind: ours (owned by this user, not a link),
+ * marked ORACLE_RUNNING, and not locked by a live run.  Once per process.
+ */
+static void remove_stale(const char *parent)
+{
+	static char done[4096];
+	char path[4200];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	if (strcmp(done, parent) == 0)
+		return;
+	snprintf(done, sizeof(done), "%s", parent);
+	d = opendir(parent);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "objvm-oracle.", 13) != 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		fd = openat(dirfd(d), e->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (faccessat(fd, ORACLE_RUNNING, F_OK, AT_SYMLINK_NOFOLLOW) ==
+			    0 &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", parent,
+				 e->d_name);
+			oracle_remove_dir(path);
+		}
+		close(fd);
+	}
+	closedir(d);
+}
+
+/*
+ * The private directory: DIR mode 0700, locked, marked running, and
+ * DIR/files for the scenario's files (oracle.h).  A fresh mkdtemp name
+ * that no one else can enter: nothing below it is anyone else's doing.
+ */
 static bool make_dir(struct octx *c, const struct oracle_opts *opts)
 {
 	char *dir = c->res->dir;
+	struct stat st;
+	int fd, files = -1, mark;
 
+	remove_stale(tmp_parent(opts));
 	snprintf(dir, sizeof(c->res->dir), "%s/objvm-oracle.XXXXXX",
 		 tmp_parent(opts));
 	if (!mkdtemp(dir)) {
@@ -227,17 +297,61 @@ static bool make_dir(struct octx *c, const struct oracle_opts *opts)
 		dir[0] = '\0';
 		return false;
 	}
-	/* Tasks with another uid create files in it too. */
-	chmod(dir, 0777);
-	c->file_thp = file_thp_of(tmp_parent(opts), dir);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		goto fail;
+	errno = EPERM;
+	if (st.st_uid != geteuid() || fchmod(fd, 0700) < 0 ||
+	    flock(fd, LOCK_EX | LOCK_NB) < 0)
+		goto fail;
+	mark = openat(fd, ORACLE_RUNNING,
+		      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		      0600);
+	if (mark < 0)
+		goto fail;
+	close(mark);
+	/* Tasks with another uid create files in DIR/files too; no one
+	 * else can reach it, for want of search permission on DIR. */
+	if (mkdirat(fd, ORACLE_FILES, 0700) < 0)
+		goto fail;
+	files = openat(fd, ORACLE_FILES,
+		       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (files < 0 || fchmod(files, 0777) < 0)
+		goto fail;
+	c->lock_fd = fd;
+	c->files_fd = files;
+	c->file_thp = file_thp_of(tmp_parent(opts), files);
 	if (oracle_have_hugetlb() && geteuid() == 0) {
-		snprintf(c->hugedir, sizeof(c->hugedir), "%s/hugetlbfs", dir);
-		if (mkdir(c->hugedir, 0777) == 0 &&
-		    mount("objvm-oracle", c->hugedir, "hugetlbfs", 0,
-			  "mode=0777") == 0)
+		snprintf(c->hugedir, sizeof(c->hugedir),
+			 "%s/" ORACLE_FILES "/hugetlbfs", dir);
+		if (mkdirat(files, "hugetlbfs", 0700) == 0 &&
+		    mount("objvm-oracle", c->hugedir, "hugetlbfs",
+			  MS_NOSUID | MS_NODEV, "mode=0777") == 0)
 			c->hugetlb = true;
 	}
 	return true;
+fail:
+	fprintf(stderr, "objvm oracle: private directory %s: %s\n", dir,
+		strerror(errno));
+	if (files >= 0)
+		close(files);
+	if (fd >= 0)
+		close(fd);
+	oracle_remove_dir(dir);
+	dir[0] = '\0';
+	return false;
+}
+
+/* The run is over: its directory stays only if asked to (--keep). */
+static void end_dir(struct octx *c)
+{
+	if (c->files_fd >= 0)
+		close(c->files_fd);
+	if (c->lock_fd >= 0) {
+		unlinkat(c->lock_fd, ORACLE_RUNNING, 0);
+		close(c->lock_fd);
+	}
+	c->files_fd = c->lock_fd = -1;
 }
 
 /* --- tasks -------------------------------------------------------------- */
@@ -401,7 +515,7 @@ static bool must_skip(const struct octx *c, const struct otask *t,
 	if (t->state == OT_SKIPPED || !names_clean(t, cmd))
 		return true;
 	switch (cmd->verb) {
-	case SCN_MAPS:
+	case SCN_PTES:
 		return true;
 	case SCN_MMAP:
 		if (cmd->u.mmap.flags & SCN_MAP_NONLINEAR)
@@ -572,7 +686,12 @@ static void task_died(struct otask *t, struct result *res)
 	t->chan = -1;
 	t->state = OT_GONE;
 	result_reset(res);
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+	if (stop_signal) {
+		/* We were stopped (the task may have had the signal too, from
+		 * the terminal): it did not die of the scenario. */
+		result_printf(res, "interrupted");
+		res->failed = true;
+	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 		result_printf(res, "OOM");
 	else if (WIFSIGNALED(status))
 		result_error(res, "task %s died of signal %d", t->name,
@@ -582,34 +701,128 @@ static void task_died(struct otask *t, struct result *res)
 			     WEXITSTATUS(status));
 }
 
+/* --- the host limits ---------------------------------------------------- */
+
+/* Add the "VmRSS:" and "VmLck:" of process @pid to *@mem, *@locked. */
+static void task_use(pid_t pid, uint64_t *mem, uint64_t *locked)
+{
+	char path[64], buf[4096], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nVmRSS:")))
+		*mem += strtoull(p + 7, NULL, 10) << 10;
+	if ((p = strstr(buf, "\nVmLck:")))
+		*locked += strtoull(p + 7, NULL, 10) << 10;
+}
+
+/* What the live tasks hold now: each process counted whole (a page two
+ * forked tasks share counts twice, erring on the safe side). */
+static void measure_use(struct octx *c)
+{
+	size_t i;
+
+	c->used_mem = c->used_locked = 0;
+	for (i = 0; i < c->nr_tasks; i++)
+		if (c->tasks[i]->state == OT_LIVE && c->tasks[i]->chan >= 0)
+			task_use(c->tasks[i]->pid, &c->used_mem,
+				 &c->used_locked);
+	c->use_known = true;
+}
+
+static uint64_t room(uint64_t max, uint64_t used)
+{
+	return used < max ? max - used : 0;
+}
+
+/* The limits stopped the run at this command: say so, once. */
+static void limit_error(struct octx *c, const char *which, struct result *res)
+{
+	bool lock = strcmp(which, "lock") == 0;
+
+	result_reset(res);
+	result_error(res,
+		     "host limit: the scenario would %s more than %" PRIu64
+		     " MiB of the host's memory (--max-host-%s=SIZE)",
+		     lock ? "lock" : "hold",
+		     (lock ? c->max_locked : c->max_mem) >> 20,
+		     lock ? "locked" : "mem");
+	c->stopped = true;
+}
+
+/* Send request @q to @t and read the reply: header, descriptor, text. */
+static bool task_ask(struct otask *t, const struct oracle_request *q,
+		     struct oracle_reply *r, int *fd, char **text)
+{
+	*text = NULL;
+	if (!io_full(t->chan, (void *)q, sizeof(*q), true) ||
+	    !recv_header(t->chan, r, fd))
+		return false;
+	*text = xrealloc(NULL, (size_t)r->len + 1);
+	if (!io_full(t->chan, *text, r->len, false)) {
+		free(*text);
+		*text = NULL;
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return false;
+	}
+	(*text)[r->len] = '\0';
+	return true;
+}
+
 /* Send command @idx to @t and collect its result in @res. */
 static unsigned int task_call(struct octx *c, struct otask *t, uint32_t idx,
 			      struct result *res)
 {
 	const struct scn_cmd *cmd = &c->script->cmds[idx];
+	struct oracle_request q = {.idx = idx};
 	struct oracle_reply r;
 	struct otask *child;
+	bool measured;
 	int fd = -1;
 	char *text;
 
-	if (!io_full(t->chan, &idx, sizeof(idx), true) ||
-	    !recv_header(t->chan, &r, &fd)) {
-		task_died(t, res);
-		return res->failed ? ORACLE_FAILED : 0;
-	}
-	text = xrealloc(NULL, (size_t)r.len + 1);
-	if (!io_full(t->chan, text, r.len, false)) {
+	/*
+	 * The task says ORACLE_LIMIT, having run nothing, when the command
+	 * could take more than the room left; the room comes from an upper
+	 * bound, so it is measured and asked again before the run stops.
+	 */
+	for (;;) {
+		measured = !c->use_known;
+		if (measured)
+			measure_use(c);
+		q.mem_left = room(c->max_mem, c->used_mem);
+		q.lock_left = room(c->max_locked, c->used_locked);
+		if (!task_ask(t, &q, &r, &fd, &text)) {
+			task_died(t, res);
+			return res->failed ? ORACLE_FAILED : 0;
+		}
+		if (!(r.flags & ORACLE_LIMIT))
+			break;
+		if (measured) {
+			limit_error(c, text, res);
+			free(text);
+			return ORACLE_FAILED | ORACLE_LIMIT;
+		}
 		free(text);
-		if (fd >= 0)
-			close(fd);
-		task_died(t, res);
-		return res->failed ? ORACLE_FAILED : 0;
+		c->use_known = false;
 	}
-	text[r.len] = '\0';
 	result_reset(res);
 	result_printf(res, "%s", text);
 	res->failed = r.flags & ORACLE_FAILED;
 	free(text);
+	c->used_mem += r.mem_charge;
+	c->used_locked += r.lock_charge;
 	if (r.flags & ORACLE_FORKED) {
 		child = task_new(c, cmd->u.child, OT_LIVE);
 		child->pid = r.pid;
@@ -621,6 +834,7 @@ static unsigned int task_call(struct octx *c, struct otask *t, uint32_t idx,
 			memcpy(child->taints, t->taints,
 			       t->nr_taints * sizeof(*t->taints));
 		}
+		c->use_known = false; /* the child holds as much again */
 	} else if (fd >= 0) {
 		close(fd);
 	}
@@ -631,6 +845,7 @@ static unsigned int task_call(struct octx *c, struct otask *t, uint32_t idx,
 		t->chan = -1;
 		task_reap(t, &status);
 		t->state = OT_EXITED;
+		c->use_known = false;
 	}
 	return r.flags;
 }
@@ -656,6 +871,24 @@ static int become(unsigned int uid, unsigned int caps)
 			return -1;
 	}
 	return prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/*
+ * Not run as root, a task spawned as uid 0 is an unprivileged process,
+ * and objvm diff models it as one: give it the RLIMIT_MEMLOCK objvm
+ * gives such tasks, if the host's is higher.
+ */
+static void unprivileged_limits(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 &&
+	    (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > UNPRIV_MEMLOCK)) {
+		rl.rlim_cur = UNPRIV_MEMLOCK;
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur)
+			rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_MEMLOCK, &rl);
+	}
 }
 
 static void spawn_task(struct octx *c, const struct scn_spawn *a,
@@ -689,18 +922,22 @@ static void spawn_task(struct octx *c, const struct scn_spawn *a,
 	}
 	if (pid == 0) {
 		dup2(sv[1], ORACLE_CHAN_FD);
+		dup2(c->files_fd, ORACLE_DIR_FD);
 		close_range(3, ORACLE_CHAN_FD - 1, 0);
-		close_range(ORACLE_CHAN_FD + 1, ~0U, 0);
+		close_range(ORACLE_DIR_FD + 1, ~0U, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (a->uid != 0 && become(a->uid, a->caps) < 0)
 			_exit(127);
-		oracle_task_serve(c->script, a->task, c->res->dir);
+		if (!root)
+			unprivileged_limits();
+		oracle_task_serve(c->script, a->task);
 	}
 	close(sv[1]);
 	t = task_new(c, a->task, OT_LIVE);
 	t->pid = pid;
 	t->chan = sv[0];
 	result_printf(res, "ok");
+	c->use_known = false;
 }
 
 /* --- machine-wide commands ---------------------------------------------- */
@@ -728,7 +965,10 @@ static unsigned int global_cmd(struct octx *c, const struct scn_cmd *cmd,
 		spawn_task(c, &cmd->u.spawn, res);
 		if (res->failed)
 			return ORACLE_FAILED;
-		return strcmp(res->buf, "skip") == 0 ? ORACLE_SKIP : 0;
+		/* a task that cannot run here: objvm diff leaves it out */
+		return strcmp(res->buf, "skip") == 0
+			       ? ORACLE_SKIP | ORACLE_UNRUN
+			       : 0;
 	case SCN_DROP_CACHES:
 		fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
 		if (fd >= 0 && write(fd, "1", 1) == 1) {
@@ -758,7 +998,10 @@ static unsigned int run_cmd(struct octx *c, size_t idx, struct result *res)
 	char kind;
 
 	result_reset(res);
-	if (c->poisoned) {
+	/* After either, the kernel's state is not what objvm's would be
+	 * (a refused call might have been partly applied): spec 4.  After
+	 * the host limits stopped it, nothing more runs. */
+	if (c->poisoned || c->refused || c->stopped) {
 		result_printf(res, "skip");
 		return ORACLE_SKIP;
 	}
@@ -785,9 +1028,15 @@ static unsigned int run_cmd(struct octx *c, size_t idx, struct result *res)
 	if (must_skip(c, t, cmd, &refused)) {
 		result_printf(res, "skip");
 		flags = ORACLE_SKIP | (refused ? ORACLE_REFUSED : 0);
+		/* everything a task that cannot run does (spawned with a uid
+		 * or capability the oracle cannot give), and its children */
+		if (t->state == OT_SKIPPED)
+			flags |= ORACLE_UNRUN;
 	} else {
 		flags = task_call(c, t, (uint32_t)idx, res);
 	}
+	if (flags & ORACLE_REFUSED)
+		c->refused = true;
 	if (flags & ORACLE_SKIP) {
 		taint_set(t, kind, name, true);
 		if (cmd->verb == SCN_FORK)
@@ -837,7 +1086,16 @@ static void catch_stop(void)
 int oracle_run_script(const struct scn_script *script, FILE *out,
 		      const struct oracle_opts *opts, struct oracle_result *res)
 {
-	struct octx c = {.script = script, .res = res, .out = out};
+	struct octx c = {.script = script,
+			 .res = res,
+			 .out = out,
+			 .files_fd = -1,
+			 .lock_fd = -1,
+			 .max_mem = opts && opts->max_mem ? opts->max_mem
+							  : ORACLE_MAX_MEM,
+			 .max_locked = opts && opts->max_locked
+					       ? opts->max_locked
+					       : ORACLE_MAX_LOCKED};
 	struct result r = {0};
 	int subreaper = 0;
 	size_t i;
@@ -866,7 +1124,8 @@ int oracle_run_script(const struct scn_script *script, FILE *out,
 			flags |= ORACLE_FAILED;
 		res->lines[i].text = strdup(r.buf);
 		res->lines[i].flags =
-			flags & (ORACLE_SKIP | ORACLE_REFUSED | ORACLE_FAILED);
+			flags & (ORACLE_SKIP | ORACLE_REFUSED | ORACLE_FAILED |
+				 ORACLE_LIMIT | ORACLE_UNRUN);
 		if (out && !transcript_line(out, cmd->line, r.buf,
 					    skip ? NULL : cmd->expect))
 			res->mismatch = true;
@@ -877,6 +1136,7 @@ int oracle_run_script(const struct scn_script *script, FILE *out,
 			res->mismatch = true;
 	}
 	end_tasks(&c);
+	end_dir(&c);
 	prctl(PR_SET_CHILD_SUBREAPER, subreaper);
 	if (stop_signal) {
 		oracle_remove_dir(res->dir);
@@ -904,14 +1164,86 @@ void oracle_result_free(struct oracle_result *res)
 /* --- `objvm oracle` ----------------------------------------------------- */
 
 static const char oracle_usage[] = "usage: objvm oracle [--keep] "
-				   "[--tmpdir=DIR] FILE...\n";
+				   "[--tmpdir=DIR] [--host-dir DIR] "
+				   "[--format=text|json]\n"
+				   "                    [--max-host-mem=SIZE] "
+				   "[--max-host-locked=SIZE] "
+				   "FILE...\n";
+
+/* SIZE: an integer with an optional k, m or g (x 1024...). */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	uint64_t v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (end == s || errno || s[0] == '-')
+		return false;
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'm' || *end == 'M')
+		shift = 20;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || v == 0 || v > (UINT64_MAX >> shift))
+		return false;
+	*out = v << shift;
+	return true;
+}
+
+int oracle_limit_option(const char *prog, const char *arg,
+			struct oracle_opts *opts)
+{
+	uint64_t *to;
+	const char *v;
+
+	if (strncmp(arg, "--max-host-mem=", 15) == 0) {
+		to = &opts->max_mem;
+		v = arg + 15;
+	} else if (strncmp(arg, "--max-host-locked=", 18) == 0) {
+		to = &opts->max_locked;
+		v = arg + 18;
+	} else {
+		return 0;
+	}
+	if (!parse_size(v, to)) {
+		fprintf(stderr, "objvm %s: bad size in '%s'\n", prog, arg);
+		return -1;
+	}
+	return 1;
+}
+
+/* --format=json: a JSON object per line of @res, then the totals. */
+static void oracle_json(const struct scn_script *script,
+			const struct oracle_result *res)
+{
+	struct json_out j = {stdout, 0, 0, 0};
+	size_t i;
+
+	for (i = 0; i < res->nr_lines && i < script->nr_cmds; i++) {
+		const struct scn_cmd *cmd = &script->cmds[i];
+		const struct oracle_line *l = &res->lines[i];
+		bool ok = (l->flags & ORACLE_SKIP) ||
+			  (!(l->flags & ORACLE_FAILED) &&
+			   (!cmd->expect ||
+			    result_matches(l->text, cmd->expect)));
+
+		json_command(&j, cmd->line, cmd->text, l->text, cmd->expect,
+			     ok);
+	}
+	json_summary(&j, script->file, NULL);
+}
 
 int oracle_main(int argc, char **argv)
 {
 	struct oracle_opts opts = {0};
 	struct scn_script *scripts;
-	bool options = true, ok = true;
-	int i, n = 0, status = 0;
+	bool options = true, ok = true, json = false;
+	int i, n = 0, status = 0, taken;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -925,8 +1257,16 @@ int oracle_main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(arg, "--keep") == 0)
 			opts.keep_dir = true;
+		else if (strcmp(arg, "--format=json") == 0)
+			json = true;
+		else if (strcmp(arg, "--format=text") == 0)
+			json = false;
 		else if (strncmp(arg, "--tmpdir=", 9) == 0)
 			opts.tmp_parent = arg + 9;
+		else if ((taken = host_dir_option("oracle", argc, argv, &i)))
+			status = taken < 0 ? 2 : status;
+		else if ((taken = oracle_limit_option("oracle", arg, &opts)))
+			status = taken < 0 ? 2 : status;
 		else {
 			fprintf(stderr, "objvm oracle: unknown option '%s'\n",
 				arg);
@@ -934,6 +1274,8 @@ int oracle_main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (status)
+		return status;
 	if (n == 0) {
 		fputs("objvm oracle: no scenario file\n", stderr);
 		fputs(oracle_usage, stderr);
@@ -950,10 +1292,13 @@ int oracle_main(int argc, char **argv)
 	for (i = 0; i < n && ok; i++) {
 		struct oracle_result res;
 
-		if (n > 1)
+		if (n > 1 && !json)
 			printf("== %s\n", scripts[i].file);
-		if (oracle_run_script(&scripts[i], stdout, &opts, &res) != 0)
+		if (oracle_run_script(&scripts[i], json ? NULL : stdout, &opts,
+				      &res) != 0)
 			status = 1;
+		if (json)
+			oracle_json(&scripts[i], &res);
 		if (res.dir[0])
 			fprintf(stderr, "objvm oracle: %s: files kept in %s\n",
 				scripts[i].file, res.dir);

@@ -123,6 +123,15 @@ void oracle_mem_own(uint64_t start, uint64_t end)
 	nr_owned++;
 }
 
+bool oracle_mem_owned(size_t i, uint64_t *start, uint64_t *end)
+{
+	if (i >= nr_owned)
+		return false;
+	*start = owned[i].start;
+	*end = owned[i].end;
+	return true;
+}
+
 /* Is all of [start, end) owned? */
 static bool owned_covers(uint64_t start, uint64_t end)
 {
@@ -136,6 +145,21 @@ static bool owned_covers(uint64_t start, uint64_t end)
 		start = owned[i].end;
 	}
 	return start >= end;
+}
+
+uint64_t oracle_mem_owned_in(uint64_t start, uint64_t end)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < nr_owned; i++) {
+		uint64_t a = owned[i].start > start ? owned[i].start : start;
+		uint64_t b = owned[i].end < end ? owned[i].end : end;
+
+		if (a < b)
+			sum += b - a;
+	}
+	return sum;
 }
 
 /* --- /proc/self/maps ---------------------------------------------------- */

@@ -33,8 +33,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <limits.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "oracle.h"
 #include "run.h"
 
@@ -44,10 +46,14 @@
 #define POPULATE_MAX (1ULL << 30) /* most memory one command may fill */
 
 static const struct scn_script *script;
-static const char *root; /* the private directory */
 static struct run_ctx ctx;
 static struct run_task self;
 static bool new_child; /* this process was just forked: no reply */
+
+/* The host limits (oracle.h): what this command may still take, and what
+ * it took (an upper bound), for the reply. */
+static uint64_t mem_left, lock_left, mem_charge, lock_charge;
+static bool locked_any; /* a mapping of this process may be locked */
 
 /* --- helpers ------------------------------------------------------------ */
 
@@ -64,6 +70,25 @@ static void refuse(struct result *res, unsigned int *flags)
 	result_reset(res);
 	result_printf(res, "skip");
 	*flags |= ORACLE_SKIP | ORACLE_REFUSED;
+}
+
+/*
+ * May this command populate @mem more bytes of memory, @lock of them
+ * locked?  If not, the reply says ORACLE_LIMIT, and the controller (which
+ * knows every task's share) decides; nothing has run.
+ */
+static bool charge(uint64_t mem, uint64_t lock, struct result *res,
+		   unsigned int *flags)
+{
+	if (mem > mem_left || lock > lock_left) {
+		result_reset(res);
+		result_printf(res, "%s", lock > lock_left ? "lock" : "mem");
+		*flags |= ORACLE_LIMIT;
+		return false;
+	}
+	mem_charge = mem;
+	lock_charge = lock;
+	return true;
 }
 
 /* As commands.c buf_alloc(): a buffer of @len bytes, or an error. */
@@ -115,23 +140,6 @@ static uint64_t end_of(uint64_t addr, uint64_t len)
 	return addr + len < addr ? UINT64_MAX : addr + len;
 }
 
-static void path_join(char *out, size_t size, const char *path)
-{
-	snprintf(out, size, "%s%s", root, path);
-}
-
-/* Make the directories above @full (below the private directory). */
-static void make_parents(char *full)
-{
-	char *p = full + strlen(root) + 1;
-
-	while ((p = strchr(p, '/'))) {
-		*p = '\0';
-		mkdir(full, 0777);
-		*p++ = '/';
-	}
-}
-
 /* --- files -------------------------------------------------------------- */
 
 static int open_flags(const struct scn_open *a)
@@ -155,13 +163,13 @@ static int open_flags(const struct scn_open *a)
 static void t_open(const struct scn_cmd *cmd, struct result *res)
 {
 	const struct scn_open *a = &cmd->u.open;
-	char full[8192];
 	int fd;
 
-	path_join(full, sizeof(full), a->path);
+	/* Below the files directory, through no symbolic link (beneath.h);
+	 * `creat` makes the directories above the file first. */
 	if (a->flags & SCN_O_CREAT)
-		make_parents(full);
-	fd = open(full, open_flags(a), 0666);
+		beneath_mkdirs(ORACLE_DIR_FD, a->path, 0777);
+	fd = beneath_open(ORACLE_DIR_FD, a->path, open_flags(a), 0666);
 	if (fd >= 0)
 		fd_bind(&self, a->fd, fd);
 	put_sys(res, fd);
@@ -177,10 +185,7 @@ static void t_close(const struct scn_cmd *cmd, struct result *res)
 
 static void t_unlink(const struct scn_cmd *cmd, struct result *res)
 {
-	char full[8192];
-
-	path_join(full, sizeof(full), cmd->u.path);
-	put_sys(res, unlink(full));
+	put_sys(res, beneath_unlink(ORACLE_DIR_FD, cmd->u.path));
 }
 
 static void t_ftruncate(const struct scn_cmd *cmd, struct result *res)
@@ -305,12 +310,18 @@ static void t_mmap(const struct scn_cmd *cmd, struct result *res,
 		refuse(res, flags);
 		return;
 	}
+	if ((a->flags & (SCN_MAP_POPULATE | SCN_MAP_LOCKED)) &&
+	    !charge(len, a->flags & SCN_MAP_LOCKED ? len : 0, res, flags))
+		return;
 	rc = syscall(SYS_mmap, hint, a->len, prot_bits(a->prot),
 		     mmap_flags(a->flags), fd, a->off);
 	if (rc == -1) {
+		mem_charge = lock_charge = 0;
 		put_errno(res, -errno);
 		return;
 	}
+	if (a->flags & SCN_MAP_LOCKED)
+		locked_any = true;
 	oracle_mem_own((uint64_t)rc, (uint64_t)rc + len);
 	map_bind(&ctx, &self, a->map, (uint64_t)rc, a->len);
 	result_printf(res, "ok");
@@ -389,6 +400,11 @@ static void t_mremap(const struct scn_cmd *cmd, struct result *res,
 	if (a->has_fixed && call_range(new_addr, a->new_len, false, &s, &e) &&
 	    !oracle_mem_check(s, e, ORACLE_CREATE))
 		goto refused;
+	/* A locked mapping that grows is populated (mremap of VM_LOCKED). */
+	if (locked_any && page_align(a->new_len) > page_align(old_len) &&
+	    !charge(page_align(a->new_len) - page_align(old_len),
+		    page_align(a->new_len) - page_align(old_len), res, flags))
+		return;
 	if (a->maymove)
 		mflags |= MREMAP_MAYMOVE;
 	if (a->has_fixed)
@@ -452,32 +468,77 @@ static void t_mlock(const struct scn_cmd *cmd, struct result *res,
 		refuse(res, flags);
 		return;
 	}
+	if (cmd->verb == SCN_MLOCK) {
+		uint64_t s, e, mine = 0;
+
+		/* what it can lock: the scenario's memory in the range */
+		if (call_range(addr, cmd->u.range.len, true, &s, &e))
+			mine = oracle_mem_owned_in(s, e);
+		if (!charge(mine, mine, res, flags))
+			return;
+		locked_any = true;
+	}
 	put_sys(res, syscall(cmd->verb == SCN_MLOCK ? SYS_mlock : SYS_munlock,
 			     addr, cmd->u.range.len));
 }
 
+/*
+ * As objvm's command does (commands.c): in chunks of at most
+ * MINCORE_CHUNK pages, so the vector stays small and the kernel never
+ * writes past it, each chunk checked by the safety rule before it runs.
+ * The result is that of one call: the kernel's errors (EINVAL for the
+ * start, ENOMEM past the top or at a hole) end the walk where they come.
+ * A range that wraps or ends past any user address space is rejected
+ * before the kernel looks at memory: that one call runs as it is.
+ */
+#define MINCORE_CHUNK 65536
+
 static void t_mincore(const struct scn_cmd *cmd, struct result *res,
 		      unsigned int *flags)
 {
-	uint64_t addr, len = cmd->u.range.len, pages, i;
-	unsigned char *vec;
+	uint64_t addr, len = cmd->u.range.len, done = 0, step, pages, i;
+	static unsigned char vec[MINCORE_CHUNK + 1];
 
-	/* Changes nothing, but over the oracle's memory it would answer
-	 * for memory objvm does not have: refused like a change. */
-	if (!range_ok(&cmd->u.range, false, ORACLE_CHANGE, &addr, res, flags))
+	if (!addr_resolve(&self, &cmd->u.range.addr, &addr, res))
 		return;
-	pages = len / PAGE + 2;
-	vec = buf_alloc(pages, res);
-	if (!vec)
+	if (addr + len < addr || addr + len > (1ULL << 56)) {
+		put_sys(res, syscall(SYS_mincore, addr, len, vec));
 		return;
-	if (syscall(SYS_mincore, addr, len, vec) < 0) {
-		put_errno(res, -errno);
-	} else {
-		pages = (addr % PAGE + len + PAGE - 1) / PAGE;
-		for (i = 0; i < pages; i++)
-			result_printf(res, "%c", vec[i] & 1 ? '1' : '0');
 	}
-	free(vec);
+	do {
+		uint64_t s, e;
+
+		step = len - done;
+		if (step > MINCORE_CHUNK * PAGE)
+			step = MINCORE_CHUNK * PAGE;
+		/* Changes nothing, but over the oracle's memory it would
+		 * answer for memory objvm does not have: refused like a
+		 * change. */
+		if (call_range(addr + done, step, false, &s, &e) &&
+		    !oracle_mem_check(s, e, ORACLE_CHANGE)) {
+			refuse(res, flags);
+			return;
+		}
+		if (syscall(SYS_mincore, addr + done, step, vec) < 0) {
+			int err = errno;
+
+			result_reset(res);
+			put_errno(res, -err);
+			return;
+		}
+		if (done / PAGE > BUF_MAX) {
+			result_reset(res);
+			result_error(res, "length %" PRIu64 " out of range",
+				     len);
+			return;
+		}
+		pages = (step + PAGE - 1) / PAGE;
+		for (i = 0; i < pages; i++)
+			vec[i] = vec[i] & 1 ? '1' : '0';
+		vec[pages] = '\0';
+		result_printf(res, "%s", (char *)vec);
+		done += step;
+	} while (done < len);
 }
 
 static void t_remap(const struct scn_cmd *cmd, struct result *res,
@@ -542,6 +603,9 @@ static void t_load(const struct scn_cmd *cmd, struct result *res,
 		refuse(res, flags);
 		return;
 	}
+	if (!charge(oracle_mem_owned_in(addr, end_of(addr, a->len)), 0, res,
+		    flags))
+		return;
 	sig = probe_range(addr, a->len, ORACLE_PROBE_READ, &fault);
 	if (sig)
 		put_signal(res, sig);
@@ -566,6 +630,9 @@ static void t_store(const struct scn_cmd *cmd, struct result *res,
 	scn_data_fill(&a->data, 0, buf);
 	if (!oracle_mem_check(addr, end_of(addr, a->data.len), ORACLE_WRITE)) {
 		refuse(res, flags);
+	} else if (!charge(oracle_mem_owned_in(addr, end_of(addr, a->data.len)),
+			   0, res, flags)) {
+		/* answered */
 	} else if ((sig = probe_range(addr, a->data.len, ORACLE_PROBE_WRITE,
 				      &fault))) {
 		put_signal(res, sig);
@@ -591,6 +658,9 @@ static void t_touch(const struct scn_cmd *cmd, struct result *res,
 		refuse(res, flags);
 		return;
 	}
+	if (!charge(oracle_mem_owned_in(addr, end_of(addr, a->range.len)), 0,
+		    res, flags))
+		return;
 	sig = probe_range(
 		addr, a->range.len,
 		a->write ? ORACLE_PROBE_READ_WRITE : ORACLE_PROBE_READ, &fault);
@@ -635,6 +705,7 @@ static void t_fork(const struct scn_cmd *cmd, struct result *res,
 		close(sv[1]);
 		self.name = cmd->u.child;
 		new_child = true;
+		locked_any = false; /* fork does not pass VM_LOCKED on */
 		return;
 	}
 	close(sv[1]);
@@ -642,6 +713,25 @@ static void t_fork(const struct scn_cmd *cmd, struct result *res,
 	*child = pid;
 	*flags |= ORACLE_FORKED;
 	result_printf(res, "ok");
+}
+
+/*
+ * The absolute path of the files directory, as /proc/self/maps names the
+ * files mapped from it: what `maps` strips to give scenario paths.  Read
+ * from ORACLE_DIR_FD, the directory every scenario path lies below.
+ */
+static const char *files_root(void)
+{
+	static char root[PATH_MAX];
+	char link[64];
+	ssize_t n;
+
+	if (root[0])
+		return root;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", ORACLE_DIR_FD);
+	n = readlink(link, root, sizeof(root) - 1);
+	root[n > 0 ? n : 0] = '\0';
+	return root;
 }
 
 /* --- the loop ----------------------------------------------------------- */
@@ -714,6 +804,9 @@ static void run_cmd(const struct scn_cmd *cmd, struct result *res,
 	case SCN_FORK:
 		t_fork(cmd, res, flags, pass_fd, child);
 		break;
+	case SCN_MAPS:
+		oracle_maps(&self, files_root(), res);
+		break;
 	case SCN_EXIT:
 		*flags |= ORACLE_EXITED;
 		result_printf(res, "ok");
@@ -776,13 +869,11 @@ static int send_reply(const struct oracle_reply *r, const char *text,
 	return io_full(ORACLE_CHAN_FD, (void *)text, r->len, true) ? 0 : -1;
 }
 
-void oracle_task_serve(const struct scn_script *s, const char *name,
-		       const char *dir)
+void oracle_task_serve(const struct scn_script *s, const char *name)
 {
 	struct result res = {0};
 
 	script = s;
-	root = dir;
 	self.name = name;
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, SIG_DFL); /* the controller's handlers are not ours */
@@ -800,13 +891,16 @@ void oracle_task_serve(const struct scn_script *s, const char *name,
 		unsigned int flags = 0;
 		int pass_fd = -1;
 		pid_t child = 0;
-		uint32_t idx;
+		struct oracle_request q;
 
-		if (!io_full(ORACLE_CHAN_FD, &idx, sizeof(idx), false) ||
-		    idx >= script->nr_cmds)
+		if (!io_full(ORACLE_CHAN_FD, &q, sizeof(q), false) ||
+		    q.idx >= script->nr_cmds)
 			_exit(0);
 		result_reset(&res);
-		run_cmd(&script->cmds[idx], &res, &flags, &pass_fd, &child);
+		mem_left = q.mem_left;
+		lock_left = q.lock_left;
+		mem_charge = lock_charge = 0;
+		run_cmd(&script->cmds[q.idx], &res, &flags, &pass_fd, &child);
 		if (new_child) {
 			new_child = false;
 			continue;
@@ -814,6 +908,8 @@ void oracle_task_serve(const struct scn_script *s, const char *name,
 		r.flags = flags;
 		r.len = (uint32_t)res.len;
 		r.pid = child;
+		r.mem_charge = mem_charge;
+		r.lock_charge = lock_charge;
 		if (send_reply(&r, res.buf, pass_fd) < 0)
 			_exit(0);
 		if (pass_fd >= 0)

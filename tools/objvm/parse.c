@@ -11,7 +11,9 @@
  * part of a token that is wrong, such as one flag of a comma list); a line
  * records at most one error and parsing goes on with the next line.
  *
- * This file calls nothing from libobjvm: the kernel oracle shares it.
+ * The kernel oracle shares this file.  The only thing it asks libobjvm is
+ * the table of counter names, so that `stats NAME` with an unknown NAME
+ * is refused before anything runs.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "objvm.h"
+#include "hostdir.h"
 #include "scenario.h"
 
 #define ARENA_BLOCK 8192
@@ -141,6 +145,7 @@ static const struct word machine_keys[] = {
 	{"backing", SCN_MACHINE_BACKING},
 	{"seed", SCN_MACHINE_SEED},
 	{"kswapd", SCN_MACHINE_KSWAPD},
+	{"swapfile", SCN_MACHINE_SWAPFILE},
 	{NULL, 0},
 };
 
@@ -205,8 +210,10 @@ static void add_error(struct scn_script *s, unsigned int line, unsigned int col,
 {
 	struct scn_error *e;
 
-	if (s->nr_errors == SCN_MAX_ERRORS)
+	if (s->nr_errors == SCN_MAX_ERRORS) {
+		s->nr_dropped++;
 		return;
+	}
 	if (!s->errors)
 		s->errors = xrealloc(NULL, SCN_MAX_ERRORS * sizeof(*e));
 	e = &s->errors[s->nr_errors++];
@@ -409,6 +416,8 @@ static int lex_expect(struct parser *p, const char *s, const char *end)
 		s++;
 	for (e = q; e > s && is_blank(e[-1]); e--)
 		;
+	if (e == s)
+		return perr(p, p->arrow, "empty expectation after '=>'");
 	p->expect = arena_strndup(p->script, s, (size_t)(e - s));
 	return 0;
 }
@@ -614,6 +623,10 @@ static int parse_fill(struct parser *p, const struct tok *t,
 	if (b > 255)
 		return perr(p, args[0],
 			    "fill byte %" PRIu64 " out of range 0..255", b);
+	if (out->len > SCN_DATA_MAX)
+		return perr(p, args[1],
+			    "fill length %" PRIu64 " is over the limit of 1G",
+			    out->len);
 	out->kind = SCN_DATA_FILL;
 	out->fill = (unsigned char)b;
 	return 0;
@@ -631,6 +644,11 @@ static int parse_pattern(struct parser *p, const struct tok *t,
 	if (out->len % 8)
 		return perr(p, arg,
 			    "pattern length %" PRIu64 " is not a multiple of 8",
+			    out->len);
+	if (out->len > SCN_DATA_MAX)
+		return perr(p, arg,
+			    "pattern length %" PRIu64 " is over the limit of "
+						      "1G",
 			    out->len);
 	out->kind = SCN_DATA_PATTERN;
 	return 0;
@@ -834,7 +852,14 @@ static int parse_backing(struct parser *p, const char *v, size_t len,
 		return 0;
 	}
 	if (len > 5 && memcmp(v, "host:", 5) == 0) {
-		m->backing_dir = arena_strndup(p->script, v + 5, len - 5);
+		char dir[4096], why[160];
+
+		/* Only under the runner's --host-dir (hostdir.h). */
+		if (host_path_resolve(v + 5, len - 5, dir, sizeof(dir), why,
+				      sizeof(why)) < 0)
+			return perr(p, v, "backing=host:%.*s refused: %s",
+				    qlen(len - 5), v + 5, why);
+		m->backing_dir = arena_strndup(p->script, dir, strlen(dir));
 		return 0;
 	}
 	return perr(p, v, "bad backing '%.*s': expected memory or host:DIR",
@@ -864,13 +889,32 @@ static int machine_option(struct parser *p, const struct tok *t,
 	vlen = t->len - (size_t)(v - t->text);
 	switch (k->value) {
 	case SCN_MACHINE_MEM:
-		return parse_uint(p, v, vlen, &m->mem);
+		if (parse_uint(p, v, vlen, &m->mem))
+			return -1;
+		if (m->mem < SCN_MEM_MIN || m->mem > SCN_MEM_MAX ||
+		    m->mem % SCN_PAGE_SIZE)
+			return perr(p, v,
+				    "mem=%.*s out of range: 64K..64G, a "
+				    "multiple of 4K",
+				    qlen(vlen), v);
+		return 0;
 	case SCN_MACHINE_SWAP:
 		return parse_uint(p, v, vlen, &m->swap);
 	case SCN_MACHINE_HUGEPAGES:
 		return parse_uint(p, v, vlen, &m->hugepages);
 	case SCN_MACHINE_SEED:
 		return parse_uint(p, v, vlen, &m->seed);
+	case SCN_MACHINE_SWAPFILE: {
+		char path[4096], why[160];
+
+		/* A host file: only under the runner's --host-dir. */
+		if (host_path_resolve(v, vlen, path, sizeof(path), why,
+				      sizeof(why)) < 0)
+			return perr(p, v, "swapfile=%.*s refused: %s",
+				    qlen(vlen), v, why);
+		m->swapfile = arena_strndup(p->script, path, strlen(path));
+		return 0;
+	}
 	case SCN_MACHINE_KSWAPD:
 		if (vlen == 2 && !memcmp(v, "on", 2))
 			m->kswapd = true;
@@ -960,6 +1004,17 @@ static int parse_reclaim(struct cursor *c, struct scn_cmd *cmd)
 	return get_uint(c, "N", &cmd->u.reclaim);
 }
 
+/* Is @name a counter of libobjvm's table (objvm_stat_name())? */
+static bool stat_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < objvm_stat_count(); i++)
+		if (strcmp(objvm_stat_name(i), name) == 0)
+			return true;
+	return false;
+}
+
 static int parse_stats(struct cursor *c, struct scn_cmd *cmd)
 {
 	size_t n = c->p->nr_toks - c->i, i;
@@ -973,10 +1028,11 @@ static int parse_stats(struct cursor *c, struct scn_cmd *cmd)
 
 		if (!t)
 			return -1;
-		if (!is_key(t->text, t->len))
-			return perr(c->p, t->raw, "bad counter name '%.*s'",
-				    qlen(t->len), t->text);
 		names[i] = arena_strndup(c->p->script, t->text, t->len);
+		if (!stat_known(names[i]))
+			return perr(c->p, t->raw,
+				    "unknown counter '%.*s' (objvm help stats)",
+				    qlen(t->len), t->text);
 	}
 	cmd->u.stats.names = names;
 	cmd->u.stats.nr = n;
@@ -1067,15 +1123,15 @@ static int parse_write(struct cursor *c, struct scn_cmd *cmd)
 	return 0;
 }
 
-/* [as=...]; as=u64 only with LEN 8. */
+/* [as=...]; as=u64 only with LEN 1 to 8. */
 static int get_as_for(struct cursor *c, uint64_t len, enum scn_as *as)
 {
 	const struct tok *t = peek(c);
 
 	if (get_as(c, as))
 		return -1;
-	if (*as == SCN_AS_U64 && len != 8)
-		return perr(c->p, t->raw, "as=u64 needs LEN 8");
+	if (*as == SCN_AS_U64 && (len < 1 || len > 8))
+		return perr(c->p, t->raw, "as=u64 needs LEN 1 to 8");
 	return 0;
 }
 
@@ -1286,6 +1342,21 @@ static int parse_fork(struct cursor *c, struct scn_cmd *cmd)
 	return get_name(c, "C", &cmd->u.child);
 }
 
+static int parse_ptes(struct cursor *c, struct scn_cmd *cmd)
+{
+	const struct tok *t;
+
+	if (get_addr(c, &cmd->u.range.addr))
+		return -1;
+	t = peek(c);
+	if (get_uint(c, "LEN", &cmd->u.range.len))
+		return -1;
+	if (cmd->u.range.len > SCN_PTES_MAX)
+		return perr(c->p, t->raw,
+			    "LEN of ptes is at most 1G (262144 pages)");
+	return 0;
+}
+
 static parse_fn *const parsers[SCN_NR_VERBS] = {
 	[SCN_MACHINE] = parse_machine,
 	[SCN_SYSCTL] = parse_sysctl,
@@ -1318,6 +1389,7 @@ static parse_fn *const parsers[SCN_NR_VERBS] = {
 	[SCN_FORK] = parse_fork,
 	[SCN_EXIT] = parse_none,
 	[SCN_MAPS] = parse_none,
+	[SCN_PTES] = parse_ptes,
 };
 
 /* --- lines and files ---------------------------------------------------- */
@@ -1400,6 +1472,8 @@ static void parse_line(struct parser *p, const char *s, const char *end)
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.line = p->lineno;
 	cmd.expect = p->expect;
+	cmd.text = arena_strndup(script, p->toks[0].raw,
+				 (size_t)(p->end - p->toks[0].raw));
 	if (parse_command(p, &cmd) == 0) {
 		script->cmds = xrealloc(script->cmds,
 					(script->nr_cmds + 1) * sizeof(cmd));
@@ -1416,7 +1490,7 @@ int scn_parse(struct scn_script *script, const char *file, const char *text,
 
 	memset(script, 0, sizeof(*script));
 	script->file = arena_strndup(script, file, strlen(file));
-	while (s < end && script->nr_errors < SCN_MAX_ERRORS) {
+	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *eol = nl ? nl : end;
 
@@ -1486,6 +1560,19 @@ int scn_parse_file(struct scn_script *script, const char *path)
 	return rc;
 }
 
+/* @msg with control bytes (a terminal escape, say) written as \xHH. */
+static void print_escaped(FILE *out, const char *msg)
+{
+	for (; *msg; msg++) {
+		unsigned char c = (unsigned char)*msg;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
 void scn_print_errors(const struct scn_script *script, FILE *out)
 {
 	size_t i;
@@ -1494,11 +1581,16 @@ void scn_print_errors(const struct scn_script *script, FILE *out)
 		const struct scn_error *e = &script->errors[i];
 
 		if (e->line)
-			fprintf(out, "%s:%u:%u: %s\n", script->file, e->line,
-				e->col, e->msg);
+			fprintf(out, "%s:%u:%u: ", script->file, e->line,
+				e->col);
 		else
-			fprintf(out, "%s: %s\n", script->file, e->msg);
+			fprintf(out, "objvm: %s: ", script->file);
+		print_escaped(out, e->msg);
+		fputc('\n', out);
 	}
+	if (script->nr_dropped)
+		fprintf(out, "%s: %zu more error%s not shown\n", script->file,
+			script->nr_dropped, script->nr_dropped == 1 ? "" : "s");
 }
 
 void scn_free(struct scn_script *script)

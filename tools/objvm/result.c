@@ -79,10 +79,10 @@ void result_error(struct result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-uint64_t fnv1a64(const void *buf, size_t len)
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+
+static uint64_t fnv1a64_more(uint64_t h, const unsigned char *p, size_t len)
 {
-	const unsigned char *p = buf;
-	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
@@ -92,15 +92,20 @@ uint64_t fnv1a64(const void *buf, size_t len)
 	return h;
 }
 
-static void quote_bytes(struct result *r, const unsigned char *buf, size_t len)
+uint64_t fnv1a64(const void *buf, size_t len)
+{
+	return fnv1a64_more(FNV_OFFSET, buf, len);
+}
+
+/* Appends @len bytes quoted as inside a string, without the quotes. */
+static void quote_some(struct result *r, const unsigned char *buf, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	char *out;
 	size_t i;
 
-	reserve(r, 4 * len + 2);
+	reserve(r, 4 * len);
 	out = r->buf + r->len;
-	*out++ = '"';
 	for (i = 0; i < len; i++) {
 		unsigned char c = buf[i];
 
@@ -116,9 +121,53 @@ static void quote_bytes(struct result *r, const unsigned char *buf, size_t len)
 			*out++ = hex[c & 15];
 		}
 	}
-	*out++ = '"';
 	*out = '\0';
 	r->len = (size_t)(out - r->buf);
+}
+
+static void quote_bytes(struct result *r, const unsigned char *buf, size_t len)
+{
+	result_printf(r, "\"");
+	quote_some(r, buf, len);
+	result_printf(r, "\"");
+}
+
+void result_bytes_begin(struct result_stream *s, struct result *r, uint64_t len,
+			enum scn_as as)
+{
+	s->r = r;
+	s->start = r->len;
+	s->hash = FNV_OFFSET;
+	if (as == SCN_AS_AUTO)
+		as = len > RESULT_STR_MAX ? SCN_AS_SUM : SCN_AS_STR;
+	s->as = as == SCN_AS_SUM ? SCN_AS_SUM : SCN_AS_STR;
+	if (s->as == SCN_AS_STR)
+		result_printf(r, "\"");
+}
+
+void result_bytes_add(struct result_stream *s, const unsigned char *buf,
+		      size_t n)
+{
+	if (s->as == SCN_AS_SUM)
+		s->hash = fnv1a64_more(s->hash, buf, n);
+	else
+		quote_some(s->r, buf, n);
+}
+
+void result_bytes_end(struct result_stream *s)
+{
+	if (s->as == SCN_AS_SUM)
+		result_printf(s->r, "fnv1a64:0x%016llx",
+			      (unsigned long long)s->hash);
+	else
+		result_printf(s->r, "\"");
+}
+
+void result_bytes_abort(struct result_stream *s)
+{
+	s->r->len = s->start;
+	if (s->r->buf)
+		s->r->buf[s->start] = '\0';
 }
 
 void result_bytes(struct result *r, const unsigned char *buf, size_t len,
@@ -131,11 +180,18 @@ void result_bytes(struct result *r, const unsigned char *buf, size_t len,
 		as = len > RESULT_STR_MAX ? SCN_AS_SUM : SCN_AS_STR;
 	switch (as) {
 	case SCN_AS_U64:
-		if (len != 8) {
-			result_error(r, "as=u64 needs 8 bytes, got %zu", len);
+		/* 1 to 8 bytes, little-endian (a read short at EOF gives
+		 * fewer than asked; none at all shows as "") */
+		if (len > 8) {
+			result_error(r, "as=u64 needs 1 to 8 bytes, got %zu",
+				     len);
 			return;
 		}
-		for (i = 7; i >= 0; i--)
+		if (len == 0) {
+			quote_bytes(r, buf, len);
+			return;
+		}
+		for (i = (int)len - 1; i >= 0; i--)
 			v = v << 8 | buf[i];
 		result_printf(r, "0x%llx", (unsigned long long)v);
 		break;
@@ -154,47 +210,62 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Copy @in to @out trimmed, runs of blanks outside strings as one space. */
-static void normalize(const char *in, char *out)
-{
-	bool quoted = false, space = false;
-	char *o = out;
+/*
+ * A text as result_matches() sees it, one character at a time: trimmed,
+ * each run of blanks outside strings one space.  Nothing is copied, so a
+ * result of a gigabyte is compared in place.
+ */
+struct normalized {
+	const char *in;
+	bool quoted, started, space;
+	char pending; /* the character after a backslash in a string */
+};
 
-	while (is_blank(*in))
-		in++;
-	for (; *in; in++) {
-		if (!quoted && is_blank(*in)) {
-			space = true;
+/* The next character, or 0 at the end. */
+static char norm_next(struct normalized *n)
+{
+	char c;
+
+	if (n->pending) {
+		c = n->pending;
+		n->pending = 0;
+		return c;
+	}
+	for (;;) {
+		c = *n->in;
+		if (!c)
+			return 0; /* blanks at the end are dropped */
+		if (!n->quoted && is_blank(c)) {
+			n->in++;
+			n->space = n->started;
 			continue;
 		}
-		if (space)
-			*o++ = ' ';
-		space = false;
-		if (quoted && *in == '\\' && in[1]) {
-			*o++ = *in++;
-		} else if (*in == '"') {
-			quoted = !quoted;
+		if (n->space) {
+			n->space = false;
+			return ' ';
 		}
-		*o++ = *in;
+		n->started = true;
+		n->in++;
+		if (n->quoted && c == '\\' && *n->in)
+			n->pending = *n->in++;
+		else if (c == '"')
+			n->quoted = !n->quoted;
+		return c;
 	}
-	*o = '\0';
 }
 
 bool result_matches(const char *text, const char *expect)
 {
-	char *a = malloc(strlen(text) + 1), *b = malloc(strlen(expect) + 1);
-	bool same;
+	struct normalized a = {.in = text}, b = {.in = expect};
+	char x, y;
 
-	if (!a || !b) {
-		fputs("objvm: out of memory\n", stderr);
-		exit(2);
-	}
-	normalize(text, a);
-	normalize(expect, b);
-	same = strcmp(a, b) == 0;
-	free(a);
-	free(b);
-	return same;
+	do {
+		x = norm_next(&a);
+		y = norm_next(&b);
+		if (x != y)
+			return false;
+	} while (x);
+	return true;
 }
 
 bool transcript_line(FILE *out, unsigned int line, const char *text,

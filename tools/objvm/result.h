@@ -50,6 +50,27 @@ void result_bytes(struct result *r, const unsigned char *buf, size_t len,
 uint64_t fnv1a64(const void *buf, size_t len);
 
 /*
+ * The same text as result_bytes() for @len bytes that arrive in pieces,
+ * so that a large load need not be held whole: begin, add the pieces in
+ * order (@len bytes in all), then end; or abort, which takes back what
+ * was appended since begin (the caller then prints the failure).  A hash
+ * is computed as the pieces pass; only a quoted string is kept.
+ */
+struct result_stream {
+	struct result *r;
+	enum scn_as as; /* SCN_AS_STR or SCN_AS_SUM (AUTO resolved) */
+	uint64_t hash;
+	size_t start; /* r->len at begin */
+};
+
+void result_bytes_begin(struct result_stream *s, struct result *r, uint64_t len,
+			enum scn_as as);
+void result_bytes_add(struct result_stream *s, const unsigned char *buf,
+		      size_t n);
+void result_bytes_end(struct result_stream *s);
+void result_bytes_abort(struct result_stream *s);
+
+/*
  * result_matches - does @text equal @expect?  Both are compared with the
  * blanks at either end trimmed and each run of blanks outside a quoted
  * string taken as one space.

@@ -5,16 +5,25 @@
  * the errors are printed and nothing runs (exit status 2).  Then each file
  * runs on a fresh machine and prints its transcript, one `LINE: RESULT`
  * per command.  The exit status is 1 if any expectation did not hold, any
- * command ended in `error:` or any invariant check failed, else 0.
+ * command ended in `error:`, any invariant check failed or the data of a
+ * file could not be written back when the machine ended, else 0.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "hostdir.h"
 #include "run.h"
 
 static const char run_usage[] = "usage: objvm run [--check=each|end|off] "
-				"FILE...\n";
+				"[--format=text|json] [--show] "
+				"[--host-dir DIR] FILE...\n";
+
+/* --format=json: JSON Lines instead of the transcript (json.c). */
+static struct json_out json_out;
+static struct json_out *json;
+/* --show: each task's VMAs and ptes after a command that changed them. */
+static bool show;
 
 static int check_level(const char *word, enum objvm_check_level *level)
 {
@@ -60,8 +69,23 @@ static bool run_command(struct run_ctx *ctx, const struct scn_cmd *cmd,
 	} else if (!cmd->task || (t = live_task(ctx, cmd->task, res))) {
 		commands[cmd->verb].handler(ctx, t, cmd, res);
 	}
-	return transcript_line(stdout, cmd->line, res->buf, cmd->expect) &&
-	       !res->failed;
+	if (json) {
+		bool ok =
+			!res->failed &&
+			(!cmd->expect || result_matches(res->buf, cmd->expect));
+
+		json_command(json, cmd->line, cmd->text, res->buf, cmd->expect,
+			     ok);
+		return ok;
+	}
+	if (!transcript_line(stdout, cmd->line, res->buf, cmd->expect)) {
+		if (show && ctx->vm)
+			show_changes(ctx, stdout);
+		return false;
+	}
+	if (show && ctx->vm)
+		show_changes(ctx, stdout);
+	return !res->failed;
 }
 
 /* The --check pass after a command (or at the end); false if it failed. */
@@ -73,6 +97,11 @@ static bool run_check(struct run_ctx *ctx, unsigned int line,
 	result_reset(res);
 	if (machine_check(ctx, res))
 		return true;
+	if (json) {
+		json_command(json, line, "check (--check)", res->buf, NULL,
+			     false);
+		return false;
+	}
 	printf("%u: check %s\n", line, res->buf);
 	fflush(stdout);
 	return false;
@@ -80,11 +109,20 @@ static bool run_check(struct run_ctx *ctx, unsigned int line,
 
 static bool run_teardown(struct run_ctx *ctx, const char *file)
 {
+	char path[4096];
 	bool ok = true;
+	int wb_err = 0;
 
-	if (ctx->vm && objvm_destroy(ctx->vm) != 0) {
+	if (ctx->vm &&
+	    objvm_destroy_report(ctx->vm, &wb_err, path, sizeof(path)) != 0) {
 		fprintf(stderr,
 			"objvm: %s: the check at objvm_destroy failed\n", file);
+		ok = false;
+	}
+	if (wb_err) {
+		fprintf(stderr,
+			"objvm: data of %s could not be written back: %s\n",
+			path, objvm_errname(wb_err));
 		ok = false;
 	}
 	ctx->vm = NULL;
@@ -120,6 +158,8 @@ static bool run_script(const struct scn_script *script,
 	if (check == OBJVM_CHECK_AT_END &&
 	    !run_check(&ctx, script->cmds[i - 1].line, &res))
 		ok = false;
+	if (json)
+		json_summary(json, script->file, ctx.vm);
 	if (!run_teardown(&ctx, script->file))
 		ok = false;
 	result_free(&res);
@@ -134,7 +174,7 @@ static bool run_script(const struct scn_script *script,
 static int run_options(int argc, char **argv, enum objvm_check_level *check)
 {
 	bool options = true;
-	int i, nr = 0;
+	int i, nr = 0, taken;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -147,6 +187,20 @@ static int run_options(int argc, char **argv, enum objvm_check_level *check)
 			   strcmp(arg, "--help") == 0) {
 			fputs(run_usage, stdout);
 			exit(0);
+		} else if (strcmp(arg, "--show") == 0) {
+			show = true;
+		} else if (strcmp(arg, "--format=json") == 0) {
+			json_out.out = stdout;
+			json = &json_out;
+		} else if (strcmp(arg, "--format=text") == 0) {
+			json = NULL;
+		} else if (strncmp(arg, "--format=", 9) == 0) {
+			fprintf(stderr, "objvm run: bad --format '%s'\n",
+				arg + 9);
+			return -1;
+		} else if ((taken = host_dir_option("run", argc, argv, &i))) {
+			if (taken < 0)
+				return -1;
 		} else if (strncmp(arg, "--check=", 8) != 0) {
 			fprintf(stderr, "objvm run: unknown option '%s'\n",
 				arg);
@@ -156,6 +210,10 @@ static int run_options(int argc, char **argv, enum objvm_check_level *check)
 				arg + 8);
 			return -1;
 		}
+	}
+	if (show && json) {
+		fputs("objvm run: --show is for the text transcript\n", stderr);
+		return -1;
 	}
 	return nr;
 }
@@ -193,7 +251,7 @@ int run_main(int argc, char **argv)
 	if (!parse_all(scripts, argv, n))
 		status = 2;
 	for (i = 0; i < n && status != 2; i++) {
-		if (n > 1)
+		if (n > 1 && !json)
 			printf("== %s\n", scripts[i].file);
 		if (!run_script(&scripts[i], check))
 			status = 1;

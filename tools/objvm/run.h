@@ -36,6 +36,12 @@ struct run_map {
 	uint64_t seq;
 };
 
+/* A hash index over the names of one table (tasks.c). */
+struct name_index {
+	size_t *slots; /* position + 1 in the table; 0: empty */
+	size_t cap;    /* a power of two, at least twice the names */
+};
+
 struct run_task {
 	const char *name;
 	struct objvm_task *task;
@@ -44,6 +50,8 @@ struct run_task {
 	size_t nr_fds;
 	struct run_map *maps;
 	size_t nr_maps;
+	char *shown; /* --show: the picture printed last (show.c), or NULL */
+	struct name_index fd_index, map_index;
 };
 
 struct run_ctx {
@@ -52,6 +60,7 @@ struct run_ctx {
 	enum objvm_check_level check;
 	struct run_task **tasks;
 	size_t nr_tasks;
+	struct name_index task_index;
 	uint64_t seq; /* last mapping-name binding */
 	/* objvm diff: the host's vm.mmap_min_addr, given to every machine
 	 * made, so that both sides run with the same setting; or NULL. */
@@ -88,6 +97,53 @@ void put_errno(struct result *res, long err);
  * Return: true for ok.
  */
 bool machine_check(struct run_ctx *ctx, struct result *res);
+
+/* --- show.c: maps, ptes and --show -------------------------------------- */
+
+/* The `ptes` character for an enum objvm_pte_state. */
+char pte_char(unsigned int state);
+/* maps_put - append VMA @mi as `START-END PERMS OFFSET NAME`, after a
+ * ` ; ` unless it is the first (@nr == 0). */
+void maps_put(const struct run_task *t, const struct objvm_map_info *mi,
+	      unsigned int nr, struct result *res);
+command_fn cmd_ptes;
+/* show_changes - print the VMAs and pte strips of every task whose
+ * picture changed since the last call (`objvm run --show`). */
+void show_changes(struct run_ctx *ctx, FILE *out);
+
+/* --- help.c: objvm help ------------------------------------------------- */
+
+/* `T: verb ARGS` or `verb ARGS`, as the usage of a scenario command. */
+void help_usage(FILE *out, enum scn_verb verb);
+/* Every form, option and value of @verb, and an example. */
+void help_verb(FILE *out, enum scn_verb verb);
+/* One line per counter: its name and what it counts. */
+void help_stats(FILE *out);
+/* The options of subcommand @name, one a line (nothing if it has none). */
+void help_options(FILE *out, const char *name);
+/* An example of subcommand @name (nothing if it has none). */
+void help_example(FILE *out, const char *name);
+
+/* --- json.c: --format=json ---------------------------------------------- */
+
+struct json_out {
+	FILE *out;
+	unsigned long passed, failed; /* commands so far in this file */
+	unsigned long skipped;        /* diff: lines not compared */
+};
+
+/* json_command - one command's object: its line, text, result, the
+ * expectation (or NULL) and whether it held. */
+void json_command(struct json_out *j, unsigned int line, const char *command,
+		  const char *result, const char *expected, bool ok);
+/* json_summary - the totals of @file and @vm's counters (@vm may be NULL:
+ * "stats":null); resets the totals. */
+void json_summary(struct json_out *j, const char *file, struct objvm *vm);
+/* `objvm diff`: one command's two results, and a scenario's outcome. */
+void json_diff_line(struct json_out *j, const struct scn_cmd *cmd,
+		    const char *mine, const char *kern, bool compared, bool ok);
+void json_diff_summary(struct json_out *j, const char *file, bool differ,
+		       const char *known);
 
 /* --- tasks.c ------------------------------------------------------------ */
 

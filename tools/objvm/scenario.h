@@ -31,6 +31,12 @@
 #define SCN_PAGE_SIZE  4096ULL      /* the `p` suffix */
 #define SCN_HPAGE_SIZE (2ULL << 20) /* the `h` suffix */
 #define SCN_MAX_ERRORS 50           /* per file; more are not recorded */
+#define SCN_PTES_MAX   (1ULL << 30) /* the longest range `ptes` shows */
+#define SCN_DATA_MAX   (1ULL << 30) /* the longest DATA operand */
+/* machine mem=: what objvm_create() accepts (src/machine.c; test_parse
+ * checks that the two agree). */
+#define SCN_MEM_MIN    (64ULL << 10)
+#define SCN_MEM_MAX    (64ULL << 30)
 
 /* Whether a command is machine-wide or written `T: verb ...`. */
 enum scn_scope {
@@ -46,7 +52,7 @@ enum scn_scope {
 #define SCN_VERB_LIST(X)                                                       \
 	X(MACHINE, machine, SCN_GLOBAL,                                        \
 	  "[mem=SIZE] [swap=SIZE] [hugepages=N] [backing=memory|host:DIR] "    \
-	  "[seed=N]",                                                          \
+	  "[seed=N] [kswapd=on|off] [swapfile=PATH]",                          \
 	  "configure the machine; only as the first command")                  \
 	X(SYSCTL, sysctl, SCN_GLOBAL, "NAME[=VALUE]",                          \
 	  "set a sysctl (ok or errno), or print its value")                    \
@@ -101,7 +107,9 @@ enum scn_scope {
 	  "create task C with a copy-on-write copy of this task")              \
 	X(EXIT, exit, SCN_TASK, "",                                            \
 	  "release the task's address space and descriptors")                  \
-	X(MAPS, maps, SCN_TASK, "", "list the task's VMAs")
+	X(MAPS, maps, SCN_TASK, "", "list the task's VMAs")                    \
+	X(PTES, ptes, SCN_TASK, "ADDR LEN",                                    \
+	  "print one character per page: the state of its pte (objvm only)")
 
 enum scn_verb {
 #define SCN_VERB_ENUM(id, word, scope, usage, help) SCN_##id,
@@ -148,6 +156,7 @@ enum scn_verb {
 #define SCN_MACHINE_BACKING   (1u << 3)
 #define SCN_MACHINE_SEED      (1u << 4)
 #define SCN_MACHINE_KSWAPD    (1u << 5) /* extension: kswapd=on|off */
+#define SCN_MACHINE_SWAPFILE  (1u << 6) /* extension: swapfile=PATH */
 
 enum scn_access {
 	SCN_RDONLY,
@@ -200,6 +209,8 @@ struct scn_machine {
 	const char *backing_dir; /* host:DIR, or NULL for backing=memory */
 	uint64_t seed;           /* default 0 */
 	bool kswapd;             /* default off (deterministic runs) */
+	const char *swapfile;    /* swap in this host file (under
+				    --host-dir), or NULL: in host memory */
 };
 
 struct scn_sysctl {
@@ -313,6 +324,7 @@ struct scn_cmd {
 	enum scn_verb verb;
 	const char *task;   /* T of `T: verb`; NULL for SCN_GLOBAL verbs */
 	const char *expect; /* text after `=>`, blanks trimmed; NULL if none */
+	const char *text; /* the command as written, without `=>` or comment */
 	union {
 		struct scn_machine machine;
 		struct scn_sysctl sysctl;
@@ -353,7 +365,8 @@ struct scn_script {
 	struct scn_cmd *cmds;
 	size_t nr_cmds;
 	struct scn_error *errors;
-	size_t nr_errors; /* at most SCN_MAX_ERRORS are recorded */
+	size_t nr_errors;  /* at most SCN_MAX_ERRORS are recorded */
+	size_t nr_dropped; /* errors past SCN_MAX_ERRORS: counted only */
 	struct scn_arena *arena;
 };
 
@@ -370,7 +383,9 @@ int scn_parse(struct scn_script *script, const char *file, const char *text,
 /* scn_parse_file - read @path ("-": standard input) and scn_parse() it. */
 int scn_parse_file(struct scn_script *script, const char *path);
 
-/* scn_print_errors - print each error as FILE:LINE:COL: message. */
+/* scn_print_errors - print each error as FILE:LINE:COL: message (an error
+ * about the file itself as objvm: FILE: message), bytes that are not
+ * printable as \xHH, then how many errors were not recorded. */
 void scn_print_errors(const struct scn_script *script, FILE *out);
 
 void scn_free(struct scn_script *script);

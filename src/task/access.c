@@ -1,5 +1,5 @@
 /*
- * fault/access.c - loads and stores of a task, as its CPU would do them.
+ * task/access.c - loads and stores of a task, as its CPU would do them.
  *
  * The data path: look the page up in the task's TLB and copy.  A miss
  * takes the slow path, the arch fault handler: mmap_lock for reading,
@@ -12,7 +12,7 @@
 
 #include "machine.h"
 #include "fault/fault.h"
-#include "fault/access.h"
+#include "task/access.h"
 #include "pgtable/tlb.h"
 #include "task/task.h"
 #include "vma/vma.h"

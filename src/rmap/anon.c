@@ -1,5 +1,5 @@
 /*
- * vma/anon.c - anon_vma: the VMAs that may map an anonymous page.
+ * rmap/anon.c - anon_vma: the VMAs that may map an anonymous page.
  *
  * Every anonymous page points at the anon_vma of the VMA it was created
  * in; a fork links the child's VMA into the same anon_vma, so the list
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "machine.h"
-#include "vma/vma.h"
+#include "rmap/rmap.h"
 
 /* Whether adjacent @a (below) and @b could share an anon_vma (Linux's
  * anon_vma_compatible(): alike but for access rights, offsets in line). */
@@ -27,13 +27,13 @@ static bool anon_vma_shareable(const struct vma *a, const struct vma *b)
  * (2.6 find_mergeable_anon_vma(); a forked one is not reusable). */
 static struct vma *find_mergeable_anon_vma(struct vma *vma)
 {
-	struct vma *near = vma_next(vma);
+	struct vma *near = mm_vma_next(vma);
 
 	if (near && anon_vma_shareable(vma, near) &&
 	    __atomic_load_n(&near->anon_vma, __ATOMIC_ACQUIRE) &&
 	    !near->anon_forked)
 		return near;
-	near = vma_prev(vma);
+	near = mm_vma_prev(vma);
 	if (near && anon_vma_shareable(near, vma) &&
 	    __atomic_load_n(&near->anon_vma, __ATOMIC_ACQUIRE) &&
 	    !near->anon_forked)

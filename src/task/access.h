@@ -1,5 +1,5 @@
 /*
- * fault/access.h - the data path of a load or store: one page, a TLB hit.
+ * task/access.h - the data path of a load or store: one page, a TLB hit.
  *
  * Inline so that objvm_load() and objvm_store() reach the copy without a
  * call; everything else (ranges, misses, faults) is task_access() in
