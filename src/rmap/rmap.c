@@ -155,6 +155,7 @@ int unmap_one_pte(struct page *page, struct vma *vma, uint64_t addr,
 struct obj_walk {
 	struct page *page;
 	int referenced;
+	int mapcount; /* page_referenced: ptes of the page not yet seen */
 	int ret;
 };
 
@@ -169,8 +170,14 @@ static bool referenced_vma(struct vma *vma, void *arg)
 		return false;
 	vm_lock(&mm->page_table_lock);
 	ptep = pte_offset(mm, addr);
-	if (ptep)
+	if (ptep) {
+		pte_t pte = pte_read(ptep);
+
+		if (pte_present(pte) &&
+		    pte_pfn(pte) == page_to_pfn(mm->vm, w->page))
+			w->mapcount--;
 		w->referenced += referenced_one_pte(w->page, mm, addr, ptep);
+	}
 	vm_unlock(&mm->page_table_lock);
 	/* A shared locked VMA keeps its pages (page_referenced_one). */
 	if ((__atomic_load_n(&vma->flags, __ATOMIC_RELAXED) &
@@ -178,7 +185,9 @@ static bool referenced_vma(struct vma *vma, void *arg)
 		w->referenced++;
 		return true;
 	}
-	return !page_is_mapped(w->page);
+	/* Every pte of the page seen: the VMAs left cannot map it
+	 * (2.6.11 page_referenced_file's "if (!mapcount) break"). */
+	return w->mapcount <= 0;
 }
 
 static bool unmap_vma(struct vma *vma, void *arg)
@@ -226,7 +235,7 @@ out:
 
 int page_referenced_obj(struct objvm *vm, struct page *page)
 {
-	struct obj_walk w = {.page = page};
+	struct obj_walk w = {.page = page, .mapcount = page_mapcount(page)};
 	struct address_space *mapping;
 
 	if (page_is_anon(page)) {

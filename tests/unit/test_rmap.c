@@ -252,6 +252,50 @@ START_TEST(try_to_unmap_every_scheme)
 END_TEST
 
 /*
+ * page_referenced stops once it has seen every pte of the page (2.6.11's
+ * mapcount count-down): with four VMAs covering the page and only the one
+ * at walk position p still mapping it, the walk takes p steps, so leaving
+ * each task's pte in turn takes 1 + 2 + 3 + 4 steps in all, whatever the
+ * order the scheme walks in (16 if it looked at every VMA each time).
+ */
+START_TEST(page_referenced_stops_at_mapcount)
+{
+	struct fixture fx;
+	struct page *page;
+	uint64_t addr, steps, total = 0;
+	int keep, i;
+
+	fixture_init(&fx, schemes[_i], 0);
+	addr = fx.file + 5 * PAGE_SIZE;
+	for (keep = 0; keep < 4; keep++) {
+		for (i = 0; i < 4; i++) {
+			ck_assert_int_eq(objvm_touch(fx.task[i], addr,
+						     PAGE_SIZE, false, NULL),
+					 0);
+			if (i != keep)
+				ck_assert_int_eq(
+					objvm_madvise(fx.task[i], addr,
+						      PAGE_SIZE,
+						      OBJVM_MADV_DONTNEED),
+					0);
+		}
+		page = page_at(&fx, keep, addr);
+		ck_assert_int_eq(page_mapcount(page), 1);
+		get_page(page);
+		lock_page(fx.vm, page);
+		steps = vm_stat_sum(fx.vm, STAT_rmap_step);
+		page_referenced(fx.vm, page);
+		total += vm_stat_sum(fx.vm, STAT_rmap_step) - steps;
+		unlock_page(fx.vm, page);
+		put_page(fx.vm, page);
+	}
+	ck_assert_uint_eq(total, 1 + 2 + 3 + 4);
+	expect_clean(&fx);
+	ck_assert_int_eq(objvm_destroy(fx.vm), 0);
+}
+END_TEST
+
+/*
  * A young pte gets a second chance: try_to_unmap clears its bit and stops
  * with SWAP_FAIL (2.6's try_to_unmap_one, 2.5's too).  With all four ptes
  * young, each call unmaps the ptes it already aged and stops at the next
@@ -368,6 +412,8 @@ static Suite *rmap_suite(void)
 	tcase_add_test(tc, chain_follows_mremap);
 	tcase_add_loop_test(tc, try_to_unmap_every_scheme, 0, 3);
 	tcase_add_loop_test(tc, young_pte_second_chance, 0, 3);
+	/* The object-based schemes only: a chain holds just the ptes. */
+	tcase_add_loop_test(tc, page_referenced_stops_at_mapcount, 0, 2);
 	suite_add_tcase(s, tc);
 	tcase_add_test(chk, lru_flag_lost);
 	tcase_add_test(chk, lru_count_off);
