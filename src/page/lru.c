@@ -18,9 +18,9 @@
 #include "machine.h"
 #include "page/page.h"
 
-static void lru_add(struct objvm *vm, struct page *page, bool active)
+/* Context: lru_lock held. */
+static void lru_add_locked(struct objvm *vm, struct page *page, bool active)
 {
-	vm_lock(&vm->lru_lock);
 	VM_BUG_ON_PAGE(PageLRU(page), page);
 	page_set_flag(page, PG_lru);
 	if (active) {
@@ -31,7 +31,35 @@ static void lru_add(struct objvm *vm, struct page *page, bool active)
 		list_add(&page->lru, &vm->lru_inactive);
 		vm->nr_inactive++;
 	}
+}
+
+static void lru_add(struct objvm *vm, struct page *page, bool active)
+{
+	vm_lock(&vm->lru_lock);
+	lru_add_locked(vm, page, active);
 	vm_unlock(&vm->lru_lock);
+}
+
+/*
+ * lru_pagevec_putback - puts @pvec's pages (isolated: off every list) back on
+ * the lists under one taking of lru_lock, in order, then drops the
+ * reference each one's isolation held.  2.6's shrink_cache and
+ * refill_inactive_zone put pages back the same way, a pagevec at a time.
+ */
+void lru_pagevec_putback(struct objvm *vm, struct lru_pagevec *pvec)
+{
+	unsigned int i;
+
+	if (!pvec->nr)
+		return;
+	vm_lock(&vm->lru_lock);
+	for (i = 0; i < pvec->nr; i++)
+		lru_add_locked(vm, pvec->pages[i], pvec->active & (1u << i));
+	vm_unlock(&vm->lru_lock);
+	for (i = 0; i < pvec->nr; i++)
+		put_page(vm, pvec->pages[i]);
+	pvec->nr = 0;
+	pvec->active = 0;
 }
 
 void lru_cache_add(struct objvm *vm, struct page *page)

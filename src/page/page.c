@@ -34,8 +34,15 @@ void lock_page(struct objvm *vm, struct page *page)
 		return;
 	wq = page_waitqueue(vm, page);
 	pthread_mutex_lock(&wq->mutex);
-	while (page_test_set_flag(page, PG_locked))
+	for (;;) {
+		/* PG_waiters before the test: an unlock that clears PG_locked
+		 * after the test sees it and wakes us (both are atomic
+		 * read-modify-writes of one word, so one comes first). */
+		page_set_flag(page, PG_waiters);
+		if (!page_test_set_flag(page, PG_locked))
+			break;
 		pthread_cond_wait(&wq->cond, &wq->mutex);
+	}
 	pthread_mutex_unlock(&wq->mutex);
 }
 
@@ -48,18 +55,26 @@ bool trylock_page(struct objvm *vm, struct page *page)
 	return true;
 }
 
+/*
+ * unlock_page - release the page lock.  The wait queue is touched only
+ * when PG_waiters says a thread may sleep on this page (Linux 4.10+ keeps
+ * the same bit; 2.6 looked at the queue every time).  Every sleeper sets
+ * PG_waiters again before it sleeps again, so clearing it here under the
+ * queue's mutex loses no one.
+ */
 void unlock_page(struct objvm *vm, struct page *page)
 {
-	struct page_waitq *wq = page_waitqueue(vm, page);
+	struct page_waitq *wq;
+	unsigned long old;
 
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
 	lockdep_release(LOCK_PAGE, page);
-	/*
-	 * Clear the bit under the queue's mutex so that a waiter between its
-	 * test and its wait cannot miss the wake-up.
-	 */
+	old = atomic_fetch_and(&page->flags, ~(1UL << PG_locked));
+	if (!(old & (1UL << PG_waiters)))
+		return;
+	wq = page_waitqueue(vm, page);
 	pthread_mutex_lock(&wq->mutex);
-	page_clear_flag(page, PG_locked);
+	page_clear_flag(page, PG_waiters);
 	pthread_cond_broadcast(&wq->cond);
 	pthread_mutex_unlock(&wq->mutex);
 }

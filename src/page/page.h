@@ -47,6 +47,7 @@ enum page_flag_bits {
 	PG_reserved,   /* never freed: the shared zero page */
 	PG_chainlock,  /* ptechain: the lock of ->pte_chain */
 	PG_slab,       /* holds pte-chain blocks (rmap/ptechain.c) */
+	PG_waiters,    /* a thread sleeps on the page lock (page/page.c) */
 	NR_PAGE_FLAGS
 };
 
@@ -246,5 +247,16 @@ void lru_del_locked(struct objvm *vm, struct page *page);
 void mark_page_accessed(struct objvm *vm, struct page *page);
 /* A reference on @page unless it is already on its way to being freed. */
 bool get_page_unless_zero(struct page *page);
+
+/* A batch of isolated pages going back on the LRU lists (mm/swap.c's
+ * pagevec, LRU_PAGEVEC_SIZE 16 as in 2.6). */
+#define LRU_PAGEVEC_SIZE 16
+struct lru_pagevec {
+	unsigned int nr;
+	unsigned int active; /* bit i: pages[i] goes on the active list */
+	struct page *pages[LRU_PAGEVEC_SIZE];
+};
+
+void lru_pagevec_putback(struct objvm *vm, struct lru_pagevec *pvec);
 
 #endif /* OBJVM_PAGE_H */

@@ -92,15 +92,17 @@ static unsigned long isolate_lru_pages(struct objvm *vm, unsigned long nr,
 }
 
 /* Puts an isolated page back on a list and drops the isolation's
- * reference (which may be the last: put_page then takes it off again). */
-static void putback_page(struct objvm *vm, struct page *page, bool active)
+ * reference (which may be the last: put_page then takes it off again),
+ * a pagevec at a time: the caller flushes @pvec when done. */
+static void putback_page(struct objvm *vm, struct lru_pagevec *pvec,
+			 struct page *page, bool active)
 {
 	list_del(&page->lru);
 	if (active)
-		lru_cache_add_active(vm, page);
-	else
-		lru_cache_add(vm, page);
-	put_page(vm, page);
+		pvec->active |= 1u << pvec->nr;
+	pvec->pages[pvec->nr++] = page;
+	if (pvec->nr == LRU_PAGEVEC_SIZE)
+		lru_pagevec_putback(vm, pvec);
 }
 
 /* 2.6's page_mapping_inuse: mapped, or a file that anything maps. */
@@ -124,6 +126,7 @@ static void refill_inactive(struct objvm *vm, unsigned long nr,
 {
 	struct list_head hold, *pos, *next;
 	unsigned long mapped_ratio, distress, swap_tendency;
+	struct lru_pagevec pvec = {0};
 	bool reclaim_mapped;
 
 	list_init(&hold);
@@ -152,8 +155,9 @@ static void refill_inactive(struct objvm *vm, unsigned long nr,
 		}
 		if (!active)
 			count_event(vm, pgdeactivate);
-		putback_page(vm, page, active);
+		putback_page(vm, &pvec, page, active);
 	}
+	lru_pagevec_putback(vm, &pvec);
 }
 
 /* --- shrink_list -------------------------------------------------------------------- */
@@ -214,6 +218,7 @@ static bool remove_mapping(struct objvm *vm, struct page *page)
 static void shrink_list(struct objvm *vm, struct list_head *pages,
 			struct scan_control *sc)
 {
+	struct lru_pagevec pvec = {0};
 	struct list_head *pos, *next;
 
 	list_for_each_safe(pos, next, pages) {
@@ -222,7 +227,7 @@ static void shrink_list(struct objvm *vm, struct list_head *pages,
 		int referenced;
 
 		if (!trylock_page(vm, page)) {
-			putback_page(vm, page, false);
+			putback_page(vm, &pvec, page, false);
 			continue;
 		}
 		sc->nr_scanned++;
@@ -278,8 +283,9 @@ activate:
 		count_event(vm, pgactivate);
 keep:
 		unlock_page(vm, page);
-		putback_page(vm, page, active);
+		putback_page(vm, &pvec, page, active);
 	}
+	lru_pagevec_putback(vm, &pvec);
 }
 
 static void shrink_cache(struct objvm *vm, unsigned long nr,
