@@ -125,6 +125,16 @@ extern const struct side truncate_objvm, truncate_kernel;
 extern const struct side fork_objvm, fork_kernel;
 extern const struct side mmap_objvm, mmap_kernel;
 extern const struct side reclaim_clean_objvm, reclaim_clean_kernel;
+/* remap_file_pages: one side per vm.nonlinear policy (bench_nonlinear.c). */
+#define NL_POLICY_SIDES(p)                                                  \
+	extern const struct side remap_##p, remap_nb_##p, truncate_nl_##p,  \
+		remap_reverse_##p, nl_db_##p, nl_db_pressure_##p,           \
+		reclaim_nl_##p
+NL_POLICY_SIDES(pageable);
+NL_POLICY_SIDES(emulated);
+NL_POLICY_SIDES(pinned);
+extern const struct side remap_kernel, remap_nb_kernel, truncate_nl_kernel,
+	remap_reverse_kernel, nl_db_kernel;
 /* objvm against objvm: one reverse-map scheme against another. */
 extern const struct side rmap_test_lin_objrmap, rmap_test_lin_list,
 	rmap_test_lin_ptechain;

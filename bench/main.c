@@ -61,6 +61,66 @@
 	RMAP_FIGURE(base, suffix, scale, arg, unit, sides##_ptechain,       \
 		    "ptechain", sides##_objrmap, "objrmap")
 
+#define NL_COUNTS {"remap_pages", "pte_set", "vma_alloc", "vma_merge"}
+#define NL_FIGURE(name_, scale_, arg_, unit, side, kside, ...)              \
+	{.name = name_,                                                     \
+	 .scale = scale_,                                                   \
+	 .arg = arg_,                                                       \
+	 .unit_key = unit,                                                  \
+	 .objvm = &side,                                                    \
+	 .kernel = &kside,                                                  \
+	 .counts = __VA_ARGS__}
+/* One policy against the kernel's remap_file_pages (the 4.0+ emulation). */
+#define NL_FIGURES_KERNEL(p)                                                \
+	NL_FIGURE("remap_w1k_" #p "_ns", 1, 1024, "remaps", remap_##p,      \
+		  remap_kernel, NL_COUNTS),                                 \
+	NL_FIGURE("remap_w16k_" #p "_ns", 1, 16384, "remaps", remap_##p,    \
+		  remap_kernel, NL_COUNTS),                                 \
+	NL_FIGURE("remap_w60k_" #p "_ns", 1, 61440, "remaps", remap_##p,    \
+		  remap_kernel, NL_COUNTS),                                 \
+	NL_FIGURE("remap_w1k_" #p "_nb_ns", 1, 1024, "remaps",              \
+		  remap_nb_##p, remap_nb_kernel, NL_COUNTS),                \
+	NL_FIGURE("remap_w16k_" #p "_nb_ns", 1, 16384, "remaps",            \
+		  remap_nb_##p, remap_nb_kernel, NL_COUNTS),                \
+	NL_FIGURE("remap_w60k_" #p "_nb_ns", 1, 61440, "remaps",            \
+		  remap_nb_##p, remap_nb_kernel, NL_COUNTS),                \
+	NL_FIGURE("truncate_nl_w1k_" #p "_us", 1e3, 1024, "shrinks",        \
+		  truncate_nl_##p, truncate_nl_kernel,                      \
+		  {"pte_zap", "pagecache_remove", "rmap_vma_visit",         \
+		   "nonlinear_scan"}),                                      \
+	NL_FIGURE("truncate_nl_w10k_" #p "_us", 1e3, 10240, "shrinks",      \
+		  truncate_nl_##p, truncate_nl_kernel,                      \
+		  {"pte_zap", "pagecache_remove", "rmap_vma_visit",         \
+		   "nonlinear_scan"}),                                      \
+	NL_FIGURE("truncate_nl_w60k_" #p "_us", 1e3, 61440, "shrinks",      \
+		  truncate_nl_##p, truncate_nl_kernel,                      \
+		  {"pte_zap", "pagecache_remove", "rmap_vma_visit",         \
+		   "nonlinear_scan"}),                                      \
+	NL_FIGURE("remap_reverse_" #p "_ms", 1e6, 0, "passes",              \
+		  remap_reverse_##p, remap_reverse_kernel, NL_COUNTS),      \
+	NL_FIGURE("nl_db_" #p "_us", 1e3, 0, "txns", nl_db_##p,             \
+		  nl_db_kernel,                                             \
+		  {"remap_pages", "fault_file_minor", "fault_file_major",   \
+		   "rmap_step", "pgsteal"})
+/* Under memory pressure and reclaim: one policy against another. */
+#define NL_FIGURES_POLICY(p, base)                                          \
+	{.name = "nl_db_" #p "_pressure_us",                                \
+	 .scale = 1e3,                                                      \
+	 .unit_key = "txns",                                                \
+	 .objvm = &nl_db_pressure_##p,                                      \
+	 .kernel = &nl_db_pressure_##base,                                  \
+	 .counts = {"remap_pages", "fault_file_major", "rmap_step",         \
+		    "nonlinear_scan", "pgsteal", "writeback"},              \
+	 .labels = {#p, #base}},                                            \
+	{.name = "reclaim_nl_" #p "_ns",                                    \
+	 .scale = 1,                                                        \
+	 .unit_key = "pages",                                               \
+	 .objvm = &reclaim_nl_##p,                                          \
+	 .kernel = &reclaim_nl_##base,                                      \
+	 .counts = {"pgsteal", "pgscan", "rmap_step", "nonlinear_scan",     \
+		    "pte_zap"},                                             \
+	 .labels = {#p, #base}}
+
 static const struct figure figures[] = {
 	{.name = "tlb_hit_load_ns",
 	 .scale = 1,
@@ -174,6 +234,8 @@ static const struct figure figures[] = {
 	 .objvm = &reclaim_clean_objvm,
 	 .kernel = &reclaim_clean_kernel,
 	 .counts = {"pgsteal", "pgscan", "rmap_step"}},
+	/* remap_file_pages under each vm.nonlinear policy. */
+	NL_FIGURES_KERNEL(pageable),
 	/* The reverse-map schemes, each against a baseline scheme: both sides
 	 * are objvm (the baseline runs in the second process). */
 	RMAP_FIGURES("rmap_test_lin", "_us", 1e3, 0, "touches", rmap_test_lin),
